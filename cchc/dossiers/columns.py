@@ -1,0 +1,115 @@
+"""The columns of form II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP) and their identities.
+
+This is the single description of the form: the model's fields, the entry form, the Excel
+template and the exports all read it. Column (5) "trực tiếp, dịch vụ bưu chính" is kept as two
+counts, (5a) in person and (5b) postal, because provinces report postal receipt on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from cchc.formatting import format_count
+
+
+@dataclass(frozen=True)
+class Column:
+    number: str  # as printed on the form: "(3)", "(5a)"
+    field: str  # model field name
+    label: str  # the column's own heading
+    group: str  # the merged heading above it
+
+
+RECEIVED = _("Số hồ sơ nhận giải quyết")
+RESOLVED = _("Số hồ sơ đã giải quyết")
+PENDING = _("Số hồ sơ đang giải quyết")
+
+COLUMNS: tuple[Column, ...] = (
+    Column("(3)", "received_total", _("Tổng số"), RECEIVED),
+    Column("(4)", "received_online", _("Trực tuyến"), RECEIVED),
+    Column("(5a)", "received_in_person", _("Trực tiếp"), RECEIVED),
+    Column("(5b)", "received_postal", _("Dịch vụ bưu chính"), RECEIVED),
+    Column("(6)", "received_carried_over", _("Từ kỳ trước"), RECEIVED),
+    Column("(7)", "resolved_total", _("Tổng số"), RESOLVED),
+    Column("(8)", "resolved_early", _("Trước hạn"), RESOLVED),
+    Column("(9)", "resolved_on_time", _("Đúng hạn"), RESOLVED),
+    Column("(10)", "resolved_late", _("Quá hạn"), RESOLVED),
+    Column("(11)", "pending_total", _("Tổng số"), PENDING),
+    Column("(12)", "pending_in_time", _("Trong hạn"), PENDING),
+    Column("(13)", "pending_overdue", _("Quá hạn"), PENDING),
+)
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+FIELD_NAMES = tuple(c.field for c in COLUMNS)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``total`` must equal the sum of ``parts``."""
+
+    name: str
+    total: str
+    parts: tuple[str, ...]
+
+    def describe(self) -> str:
+        numbers = " + ".join(COLUMN_BY_FIELD[p].number for p in self.parts)
+        return f"{COLUMN_BY_FIELD[self.total].number} = {numbers}"
+
+
+IDENTITIES: tuple[Identity, ...] = (
+    Identity(
+        "received",
+        "received_total",
+        ("received_online", "received_in_person", "received_postal", "received_carried_over"),
+    ),
+    Identity("resolved", "resolved_total", ("resolved_early", "resolved_on_time", "resolved_late")),
+    Identity("pending", "pending_total", ("pending_in_time", "pending_overdue")),
+    Identity("balance", "received_total", ("resolved_total", "pending_total")),
+)
+
+
+@dataclass(frozen=True)
+class FigureError:
+    field: str
+    message: str
+
+    @property
+    def column(self) -> Column:
+        return COLUMN_BY_FIELD[self.field]
+
+
+def figure_errors(values: Mapping[str, int | None]) -> list[FigureError]:
+    """Every rule of domain.md §4 that ``values`` (field name → count) breaks.
+
+    Counts must be whole numbers ≥ 0, and (3) = (4)+(5a)+(5b)+(6), (7) = (8)+(9)+(10),
+    (11) = (12)+(13), (3) = (7)+(11). Messages are in Vietnamese and name the column, so a clerk
+    can find and fix the cell. Identities are only checked once every count is valid.
+    """
+    errors: list[FigureError] = []
+    for column in COLUMNS:
+        value = values.get(column.field)
+        if value is None or isinstance(value, bool) or not isinstance(value, int):
+            errors.append(FigureError(column.field, str(_(
+                "Cột %(number)s «%(label)s» phải là một số nguyên."
+            ) % {"number": column.number, "label": f"{column.group} – {column.label}"})))
+        elif value < 0:
+            errors.append(FigureError(column.field, str(_(
+                "Cột %(number)s «%(label)s» không được âm (đang là %(value)s)."
+            ) % {"number": column.number, "label": f"{column.group} – {column.label}",
+                 "value": value})))
+    if errors:
+        return errors
+    for identity in IDENTITIES:
+        total = values[identity.total]
+        expected = sum(values[p] for p in identity.parts)
+        if total != expected:
+            column = COLUMN_BY_FIELD[identity.total]
+            errors.append(FigureError(identity.total, str(_(
+                "Cột %(number)s «%(label)s» phải bằng %(rule)s = %(expected)s, "
+                "nhưng đang là %(total)s. Kiểm tra lại các cột này."
+            ) % {"number": column.number, "label": f"{column.group} – {column.label}",
+                 "rule": identity.describe(), "expected": format_count(expected),
+                 "total": format_count(total)})))
+    return errors

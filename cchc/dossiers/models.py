@@ -1,0 +1,209 @@
+"""Dossier statistics (biểu II.06a): a unit's report for a period, one line per field."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES, IDENTITIES, figure_errors
+from cchc.units.models import Level
+
+
+class ProcedureFieldQuerySet(models.QuerySet):
+    def for_level(self, level: int) -> ProcedureFieldQuerySet:
+        """The fields (lĩnh vực) a unit of ``level`` reports on."""
+        flag = {
+            Level.PROVINCE: "applies_to_province",
+            Level.DISTRICT: "applies_to_district",
+            Level.COMMUNE: "applies_to_commune",
+        }[level]
+        return self.filter(**{flag: True, "is_active": True})
+
+    def get_by_natural_key(self, code: str) -> ProcedureField:
+        return self.get(code=code)
+
+
+class ProcedureField(models.Model):
+    """A field of administrative procedures (lĩnh vực): hộ tịch, chứng thực, đất đai, …"""
+
+    code = models.SlugField(_("mã lĩnh vực"), max_length=40, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    applies_to_province = models.BooleanField(_("áp dụng cấp tỉnh"), default=False)
+    applies_to_district = models.BooleanField(_("áp dụng cấp huyện"), default=False)
+    applies_to_commune = models.BooleanField(_("áp dụng cấp xã"), default=False)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    objects = ProcedureFieldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lĩnh vực thủ tục hành chính")
+        verbose_name_plural = _("lĩnh vực thủ tục hành chính")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    @property
+    def levels_display(self) -> str:
+        names = []
+        for flag, level in (
+            (self.applies_to_province, Level.PROVINCE),
+            (self.applies_to_district, Level.DISTRICT),
+            (self.applies_to_commune, Level.COMMUNE),
+        ):
+            if flag:
+                names.append(str(level.label))
+        return ", ".join(names)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class DataSource(models.TextChoices):
+    ENTERED = "entered", _("Nhập trên web")
+    IMPORTED = "imported", _("Nhập từ tệp Excel")
+    PUBLISHED = "published", _("Số liệu công bố")
+    SYNTHETIC = "synthetic", _("Số liệu mô phỏng (demo)")
+
+
+class DossierReport(models.Model):
+    """A unit's form II.06a for one period: its status and, in ``lines``, one row per field."""
+
+    unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("đơn vị báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="dossier_reports",
+    )
+    period = models.ForeignKey(
+        "periods.ReportingPeriod",
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="dossier_reports",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    source = models.CharField(
+        _("nguồn số liệu"), max_length=12, choices=DataSource.choices, default=DataSource.ENTERED
+    )
+    source_note = models.CharField(_("ghi chú nguồn"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo hồ sơ TTHC")
+        verbose_name_plural = _("báo cáo hồ sơ TTHC")
+        ordering = ["-period__end", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="report_unique_unit_period"),
+        ]
+        indexes = [models.Index(fields=["period", "status"], name="report_period_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.period}"
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after the period's deadline (a fact independent of the period's lock)."""
+        if self.submitted_at is None:
+            return False
+        return timezone.localtime(self.submitted_at).date() > self.period.deadline
+
+
+def _count_field(column_field: str) -> models.PositiveIntegerField:
+    column = COLUMN_BY_FIELD[column_field]
+    return models.PositiveIntegerField(
+        f"{column.number} {column.group} – {column.label}", default=0
+    )
+
+
+def _identity_constraint(identity) -> models.CheckConstraint:
+    parts = F(identity.parts[0])
+    for part in identity.parts[1:]:
+        parts = parts + F(part)
+    return models.CheckConstraint(
+        condition=Q(**{identity.total: parts}),
+        name=f"dossierline_identity_{identity.name}",
+        violation_error_message=_("Số liệu không khớp: %(rule)s.") % {"rule": identity.describe()},
+    )
+
+
+class DossierLine(models.Model):
+    """One row of form II.06a: a field's counts for the report's unit and period.
+
+    Counts are whole numbers ≥ 0 (the database's CHECK on unsigned columns) and satisfy the four
+    identities of ``columns.IDENTITIES``, checked by ``clean()`` with messages naming the column
+    and by CHECK constraints in the database.
+    """
+
+    report = models.ForeignKey(
+        DossierReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="lines"
+    )
+    field = models.ForeignKey(
+        ProcedureField, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_total = _count_field("received_total")
+    received_online = _count_field("received_online")
+    received_in_person = _count_field("received_in_person")
+    received_postal = _count_field("received_postal")
+    received_carried_over = _count_field("received_carried_over")
+    resolved_total = _count_field("resolved_total")
+    resolved_early = _count_field("resolved_early")
+    resolved_on_time = _count_field("resolved_on_time")
+    resolved_late = _count_field("resolved_late")
+    pending_total = _count_field("pending_total")
+    pending_in_time = _count_field("pending_in_time")
+    pending_overdue = _count_field("pending_overdue")
+
+    class Meta:
+        verbose_name = _("dòng số liệu theo lĩnh vực")
+        verbose_name_plural = _("dòng số liệu theo lĩnh vực")
+        ordering = ["report", "field__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "field"], name="line_unique_report_field"),
+            *(_identity_constraint(identity) for identity in IDENTITIES),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.field}"
+
+    def figures(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in FIELD_NAMES}
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for error in figure_errors(self.figures()):
+            errors.setdefault(error.field, []).append(error.message)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # clean() already reports broken identities with the numbers; the CHECK constraints'
+        # shorter messages would only repeat them.
+        exclude = set(exclude or ())
+        exclude.update(FIELD_NAMES)
+        super().validate_constraints(exclude=exclude)

@@ -1,0 +1,34 @@
+"""Numbers the Vietnamese way: 20.593 hồ sơ, 96,86 %.
+
+Rates are rounded half up to two decimals for display only; stored and computed values keep
+their full precision.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def format_count(value: int | None) -> str:
+    """20593 → "20.593"; None → "–"."""
+    if value is None:
+        return "–"
+    return f"{value:,}".replace(",", ".")
+
+
+def format_percent(ratio: Decimal | float | None, places: int = 2) -> str:
+    """A ratio (0.96857…) as a Vietnamese percentage, rounded half up: "96,86 %"."""
+    if ratio is None:
+        return "–"
+    quantum = Decimal(1).scaleb(-places)
+    percent = (Decimal(str(ratio)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{percent:f}".partition(".")
+    whole = format_count(int(whole)) if whole.lstrip("-").isdigit() else whole
+    return f"{whole},{fraction} %" if fraction else f"{whole} %"
+
+
+def format_points(value: Decimal) -> str:
+    """PAR points: 85.40 → "85,4", 10 → "10", 1234.5 → "1.234,5"."""
+    whole, _, fraction = f"{Decimal(value).normalize():f}".partition(".")
+    whole = format_count(int(whole))
+    return f"{whole},{fraction}" if fraction else whole

@@ -1,0 +1,21 @@
+"""Ranking rules shared by dossier KPIs and PAR results."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+
+
+def competition_ranks(values: Mapping[Hashable, object], *, descending: bool = True) -> dict:
+    """Standard competition ranking ("1224"): ties share a rank and the next rank skips.
+
+    ``values`` maps a key (a unit) to its score; keys whose score is ``None`` are left unranked.
+    """
+    scored = [(key, value) for key, value in values.items() if value is not None]
+    scored.sort(key=lambda item: item[1], reverse=descending)
+    ranks: dict = {}
+    previous, previous_rank = object(), 0
+    for position, (key, value) in enumerate(scored, start=1):
+        if value != previous:
+            previous, previous_rank = value, position
+        ranks[key] = previous_rank
+    return ranks

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, register_converter
+from django.views.i18n import set_language
+
+from cchc.periods.codes import PeriodCodeConverter
+from reports import views as report_views
+
+register_converter(PeriodCodeConverter, "period")
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("don-vi/", include("cchc.units.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
