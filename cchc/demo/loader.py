@@ -166,6 +166,7 @@ def _load_dossiers(today: datetime.date) -> tuple[int, int]:
         ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, cutoff_end__lte=today)
         .order_by("start")
     )
+    latest = quarters[-1]
     old_units, new_units = _demo_units()
     targets = _public_targets(old_units)
     reports: list[ReportData] = []
@@ -208,7 +209,7 @@ def _load_dossiers(today: datetime.date) -> tuple[int, int]:
                 pending[field] = figures["pending_total"]
             position += 1
         for quarter in in_list:
-            status, submitted_at, approved_at = _workflow(quarter, today, rng)
+            status, submitted_at, approved_at = _workflow(quarter, quarter == latest, rng)
             if status is None:
                 continue  # not reported yet
             source_note = sources.get(quarter.code, "")
@@ -228,15 +229,15 @@ def _load_dossiers(today: datetime.date) -> tuple[int, int]:
     return len(reports), lines
 
 
-def _workflow(quarter: ReportingPeriod, today: datetime.date, rng: random.Random):
-    """A plausible status: old periods approved, the latest closed one still in progress."""
+def _workflow(quarter: ReportingPeriod, is_latest: bool, rng: random.Random):
+    """A plausible status: older periods approved, the latest closed one still in progress."""
     tz = timezone.get_current_timezone()
     late = rng.random() < 0.08
     day = quarter.deadline + datetime.timedelta(days=rng.randint(1, 10) if late
                                                 else -rng.randint(0, 6))
     submitted_at = datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=tz)
     approved_at = submitted_at + datetime.timedelta(days=rng.randint(1, 8))
-    if today - quarter.deadline > datetime.timedelta(days=45):
+    if not is_latest:
         return ReportStatus.APPROVED, submitted_at, approved_at
     draw = rng.random()
     if draw < 0.55:
