@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 
 @pytest.fixture(scope="session")
@@ -11,6 +12,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test runs on the real official unit lists, loaded once per test session."""
     with django_db_blocker.unblock():
         call_command("load_units", stdout=io.StringIO())
+    yield
+    # Each thread (the live server's too) keeps its own psycopg pool of open connections, which
+    # would stop pytest-django from dropping the test database: close them first.
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close_pool()
 
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.formatting import format_count
 
@@ -36,10 +37,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("(7)", "resolved_total", _("Tổng số"), RESOLVED),
     Column("(8)", "resolved_early", _("Trước hạn"), RESOLVED),
     Column("(9)", "resolved_on_time", _("Đúng hạn"), RESOLVED),
-    Column("(10)", "resolved_late", _("Quá hạn"), RESOLVED),
+    Column("(10)", "resolved_late", pgettext_lazy("hồ sơ đã giải quyết", "Quá hạn"), RESOLVED),
     Column("(11)", "pending_total", _("Tổng số"), PENDING),
     Column("(12)", "pending_in_time", _("Trong hạn"), PENDING),
-    Column("(13)", "pending_overdue", _("Quá hạn"), PENDING),
+    Column("(13)", "pending_overdue", pgettext_lazy("hồ sơ đang giải quyết", "Quá hạn"), PENDING),
 )
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 FIELD_NAMES = tuple(c.field for c in COLUMNS)
