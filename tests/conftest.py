@@ -1,10 +1,11 @@
+import datetime
 import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connections, transaction
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             connection.close_pool()
+
+
+DEMO_TODAY = datetime.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module that asks for it and rolled back after it."""
+    from cchc.demo.loader import load_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo(today=DEMO_TODAY)
+        transaction.set_rollback(True)
 
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

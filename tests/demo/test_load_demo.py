@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.db.models import Count, Sum
 
 from cchc.demo.loader import load_demo
@@ -15,16 +14,9 @@ from cchc.formatting import format_percent
 from cchc.periods.models import ReportingPeriod
 from cchc.scores.models import ParAssessment
 from cchc.units.models import AdministrativeUnit
+from tests.conftest import DEMO_TODAY
 
-TODAY = datetime.date(2026, 11, 22)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for this module, rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo(today=TODAY)
-        transaction.set_rollback(True)
+TODAY = DEMO_TODAY
 
 
 pytestmark = pytest.mark.django_db

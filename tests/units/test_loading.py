@@ -32,7 +32,8 @@ def test_second_load_changes_nothing_and_says_so():
     out = io.StringIO()
     call_command("load_units", stdout=out)
     assert "Không có thay đổi" in out.getvalue()
-    assert "thêm mới 0, cập nhật 0" in out.getvalue()
+    assert "(thêm mới 0, cập nhật 0)" in out.getvalue()
+    assert "(thêm mới 0, cập nhật 0, xoá 0)" in out.getvalue()
     after = list(AdministrativeUnit.objects.order_by("pk").values_list(
         "pk", "unit_list", "code", "name", "parent_id", "valid_from", "valid_to"))
     assert after == before
@@ -54,9 +55,9 @@ def test_load_prints_counts_per_list_and_level():
     out = io.StringIO()
     call_command("load_units", stdout=out)
     text = out.getvalue()
-    assert "696 đơn vị" in text
-    assert "3,321 đơn vị" in text
-    assert "63 đơn vị" in text and "34 đơn vị" in text
+    assert "Cấp huyện: 696 đơn vị" in text
+    assert "Cấp xã: 3.321 đơn vị" in text
+    assert "Cấp tỉnh: 63 đơn vị" in text and "Cấp tỉnh: 34 đơn vị" in text
 
 
 def test_every_old_commune_has_a_successor_and_every_new_commune_a_predecessor():

@@ -1,13 +1,16 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cchc.formatting import format_count
 from cchc.units.loading import load_official_units
 from cchc.units.models import Level, Succession, UnitList
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Nạp hai danh mục đơn vị hành chính chính thức (63 tỉnh đến 30/6/2025, 34 tỉnh từ "
         "1/7/2025) và liên kết đơn vị cũ → mới từ gói vietnamadminunits. "
         "Chạy lại không thay đổi gì."
@@ -22,20 +25,21 @@ class Command(BaseCommand):
                 total = report.counts[(unit_list.value, level.value)]
                 if not total:
                     continue
-                created = report.created[(unit_list.value, level.value)]
-                updated = report.updated[(unit_list.value, level.value)]
-                self.stdout.write(
-                    f"  {level.label:<10} {total:>6,} đơn vị  (thêm mới {created:,}, "
-                    f"cập nhật {updated:,})"
-                )
-        self.stdout.write("Liên kết cũ → mới:")
+                self.stdout.write("  " + _(
+                    "%(level)s: %(total)s đơn vị (thêm mới %(created)s, cập nhật %(updated)s)"
+                ) % {
+                    "level": level.label,
+                    "total": format_count(total),
+                    "created": format_count(report.created[(unit_list.value, level.value)]),
+                    "updated": format_count(report.updated[(unit_list.value, level.value)]),
+                })
+        self.stdout.write(_("Liên kết đơn vị cũ → mới:"))
         for kind in Succession:
-            self.stdout.write(f"  {kind.label:<36} {report.links[kind.value]:>6,}")
-        self.stdout.write(
-            f"  (thêm mới {report.links_created:,}, cập nhật {report.links_updated:,}, "
-            f"xoá {report.links_deleted:,})"
-        )
-        verdict = "Đã cập nhật dữ liệu." if report.changed else "Không có thay đổi."
-        self.stdout.write(
-            self.style.SUCCESS(f"{verdict} Thời gian: {time.monotonic() - started:.1f} giây.")
-        )
+            self.stdout.write(f"  {kind.label}: {format_count(report.links[kind.value])}")
+        self.stdout.write("  " + _("(thêm mới %(created)s, cập nhật %(updated)s, xoá %(deleted)s)")
+                          % {"created": format_count(report.links_created),
+                             "updated": format_count(report.links_updated),
+                             "deleted": format_count(report.links_deleted)})
+        verdict = _("Đã cập nhật dữ liệu.") if report.changed else _("Không có thay đổi.")
+        elapsed = _("Thời gian: %(seconds).1f giây.") % {"seconds": time.monotonic() - started}
+        self.stdout.write(self.style.SUCCESS(f"{verdict} {elapsed}"))
