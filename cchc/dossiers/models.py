@@ -113,6 +113,13 @@ class DossierReport(models.Model):
         blank=True,
         related_name="+",
     )
+    review_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    approved_figures = models.JSONField(
+        _("số liệu lúc phê duyệt"),
+        null=True,
+        blank=True,
+        help_text=_("Ảnh chụp số liệu khi được duyệt, để thấy những gì đã sửa sau đó."),
+    )
 
     class Meta:
         verbose_name = _("báo cáo hồ sơ TTHC")
@@ -207,3 +214,49 @@ class DossierLine(models.Model):
         exclude = set(exclude or ())
         exclude.update(FIELD_NAMES)
         super().validate_constraints(exclude=exclude)
+
+
+class ReportAction(models.TextChoices):
+    SAVED = "saved", _("Lưu số liệu")
+    SUBMITTED = "submitted", _("Gửi báo cáo")
+    RETURNED = "returned", _("Trả lại")
+    APPROVED = "approved", _("Phê duyệt")
+    IMPORTED = "imported", _("Nhập từ tệp Excel")
+
+
+class ReportEvent(models.Model):
+    """One user action on a report, with every cell it changed: the audit trail.
+
+    ``changes`` is a list of ``{"field": code, "field_name": name, "column": field name,
+    "old": count or null, "new": count}``.
+    """
+
+    report = models.ForeignKey(
+        DossierReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    action = models.CharField(_("thao tác"), max_length=12, choices=ReportAction.choices)
+    status_before = models.CharField(
+        _("trạng thái trước"), max_length=12, choices=ReportStatus.choices, blank=True
+    )
+    status_after = models.CharField(_("trạng thái sau"), max_length=12, choices=ReportStatus.choices)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    changes = models.JSONField(_("thay đổi"), default=list, blank=True)
+    comment = models.TextField(_("ghi chú / lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử báo cáo")
+        verbose_name_plural = _("lịch sử báo cáo")
+        ordering = ["report", "-at", "-pk"]
+        indexes = [models.Index(fields=["report", "at"], name="event_report_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"

@@ -73,3 +73,26 @@ def derived_totals(unit_ids: Iterable[int], period: ReportingPeriod) -> dict[str
     by_quarter = {row["report__period__code"]: row for row in rows}
     empty = dict.fromkeys(FIELD_NAMES, 0)
     return combine_quarters(by_quarter.get(code, empty) for code in quarter_codes)
+
+
+def report_lines(report) -> dict[int, dict[str, int]]:
+    """A stored report's figures by field id (empty for a report not saved yet)."""
+    if report is None or report.pk is None:
+        return {}
+    return {
+        row["field_id"]: {name: row[name] for name in FIELD_NAMES}
+        for row in DossierLine.objects.filter(report=report).values("field_id", *FIELD_NAMES)
+    }
+
+
+def previous_pending(unit, period: ReportingPeriod) -> dict[int, int]:
+    """Field id → pending (11) of the unit's report for the previous quarter, where it exists.
+
+    Column (6) "từ kỳ trước" of this quarter should equal it: the form prefills it and flags a
+    difference (domain.md §4).
+    """
+    previous_code = period.spec.previous().code
+    return dict(
+        DossierLine.objects.filter(report__unit=unit, report__period__code=previous_code)
+        .values_list("field_id", "pending_total")
+    )

@@ -1,0 +1,86 @@
+"""Who may see and do what, in one place.
+
+Scope is a subtree of the administrative hierarchy: unit staff work on their own unit; a
+reviewer (district staff until 30/6/2025) and the provincial office see their unit and every unit
+below it; administrators see everything. Every view fetches through these helpers, and anything
+outside the user's scope answers 404, so the existence of other units' reports is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cchc.accounts.models import Profile, Role
+from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level
+
+
+def profile_of(user) -> Profile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def is_administrator(user) -> bool:
+    profile = profile_of(user)
+    return bool(user.is_authenticated and (
+        user.is_superuser or (profile and profile.role == Role.ADMINISTRATOR)))
+
+
+def units_in_scope(user) -> QuerySet[AdministrativeUnit]:
+    """Units whose reports ``user`` may read (one query when evaluated)."""
+    if is_administrator(user):
+        return AdministrativeUnit.objects.all()
+    profile = profile_of(user)
+    if profile is None or profile.unit_id is None:
+        return AdministrativeUnit.objects.none()
+    if profile.role == Role.UNIT_STAFF:
+        return AdministrativeUnit.objects.filter(pk=profile.unit_id)
+    return AdministrativeUnit.objects.subtree_of(profile.unit)
+
+
+def can_view(user, unit: AdministrativeUnit) -> bool:
+    if is_administrator(user):
+        return True
+    profile = profile_of(user)
+    if profile is None or profile.unit_id is None:
+        return False
+    if unit.pk == profile.unit_id:
+        return True
+    if profile.role == Role.UNIT_STAFF:
+        return False
+    return profile.unit_id in (unit.parent_id, unit.province_id) or (
+        unit.parent is not None and unit.parent.parent_id == profile.unit_id)
+
+
+def can_enter(user, unit: AdministrativeUnit) -> bool:
+    """Whether ``user`` may enter and submit ``unit``'s own figures: its own staff (any role),
+    or an administrator."""
+    if is_administrator(user):
+        return True
+    profile = profile_of(user)
+    return bool(profile and profile.unit_id == unit.pk and profile.role in (
+        Role.UNIT_STAFF, Role.REVIEWER, Role.PROVINCIAL_OFFICE))
+
+
+def approver_unit(unit: AdministrativeUnit, period_end) -> AdministrativeUnit:
+    """The unit whose reviewers approve ``unit``'s report for a period ending on ``period_end``.
+
+    Communes are approved by their district until 30/6/2025 and by their province after;
+    districts by their province; a province checks its own figures.
+    """
+    if unit.level == Level.COMMUNE and period_end < REFORM_DATE and unit.parent.level == \
+            Level.DISTRICT:
+        return unit.parent
+    return unit.province or unit
+
+
+def can_review(user, unit: AdministrativeUnit, period_end) -> bool:
+    if is_administrator(user):
+        return True
+    profile = profile_of(user)
+    if profile is None or profile.role not in (Role.REVIEWER, Role.PROVINCIAL_OFFICE):
+        return False
+    return profile.unit_id == approver_unit(unit, period_end).pk
