@@ -68,6 +68,12 @@ ACCOUNTS = (
                 UnitList.BEFORE_2025, public.KE_SACH),
     DemoAccount("xa", "Bộ phận một cửa xã An Mỹ", Role.UNIT_STAFF,
                 UnitList.BEFORE_2025, public.AN_MY),
+    # The same places after the 2025 reform: Xã An Mỹ is now part of Xã Nhơn Mỹ, Thành phố Cần
+    # Thơ, whose provincial office approves communes directly.
+    DemoAccount("cantho", "Văn phòng UBND thành phố Cần Thơ", Role.PROVINCIAL_OFFICE,
+                UnitList.FROM_2025, public.CAN_THO),
+    DemoAccount("nhonmy", "Bộ phận một cửa xã Nhơn Mỹ", Role.UNIT_STAFF,
+                UnitList.FROM_2025, public.NHON_MY),
 )
 
 

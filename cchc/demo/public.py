@@ -40,6 +40,8 @@ NHAN_CO = "24751"  # Xã Nhân Cơ, huyện Đắk R'Lấp
 AN_MY = "31564"  # Xã An Mỹ, huyện Kế Sách, tỉnh Sóc Trăng
 KE_SACH = "943"
 SOC_TRANG = "94"
+CAN_THO = "92"  # Thành phố Cần Thơ (list from 2025), which Sóc Trăng joined
+NHON_MY = "31552"  # Xã Nhơn Mỹ (list from 2025), successor of Xã An Mỹ
 DAK_NONG = "67"
 
 DOSSIERS = (

@@ -247,7 +247,9 @@ class ReportEvent(models.Model):
     status_before = models.CharField(
         _("trạng thái trước"), max_length=12, choices=ReportStatus.choices, blank=True
     )
-    status_after = models.CharField(_("trạng thái sau"), max_length=12, choices=ReportStatus.choices)
+    status_after = models.CharField(
+        _("trạng thái sau"), max_length=12, choices=ReportStatus.choices
+    )
     version = models.PositiveIntegerField(_("phiên bản"))
     changes = models.JSONField(_("thay đổi"), default=list, blank=True)
     comment = models.TextField(_("ghi chú / lý do"), blank=True)

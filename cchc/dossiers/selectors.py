@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
-from cchc.dossiers.columns import FIELD_NAMES
-from cchc.dossiers.models import DossierLine
+from cchc.accounts.access import can_review, units_in_scope
+from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
+from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField, ReportStatus
 from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.units.models import AdministrativeUnit
 
 #: Counts of what happened during a period: a longer period sums its quarters'.
 FLOW_FIELDS = (
@@ -96,3 +101,126 @@ def previous_pending(unit, period: ReportingPeriod) -> dict[int, int]:
         DossierLine.objects.filter(report__unit=unit, report__period__code=previous_code)
         .values_list("field_id", "pending_total")
     )
+
+
+# --- the workflow's lists -------------------------------------------------------------------
+
+
+@dataclass
+class DueReport:
+    """A report a unit owes for a quarter, filed or not."""
+
+    unit: AdministrativeUnit
+    period: ReportingPeriod
+    report: DossierReport | None
+
+    @property
+    def status_label(self) -> str:
+        return self.report.get_status_display() if self.report else _("Chưa nhập")
+
+    @property
+    def is_submitted(self) -> bool:
+        return bool(self.report and self.report.submitted_at)
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after the deadline, or not submitted and the deadline has passed."""
+        if self.is_submitted:
+            return self.report.is_late
+        return self.period.is_past_deadline()
+
+
+def report_for(unit, period) -> DossierReport | None:
+    return (DossierReport.objects.select_related("unit", "period", "updated_by")
+            .filter(unit=unit, period=period).first())
+
+
+def due_quarters(unit: AdministrativeUnit, today: datetime.date, limit: int = 6) -> list[DueReport]:
+    """The latest quarters the unit must report on (its cut-off window has opened and the unit
+    is in force at the quarter's end), newest first, with what it has filed."""
+    periods = list(
+        ReportingPeriod.objects.quarters()
+        .filter(cutoff_start__lte=today)
+        .filter(Q(end__gte=unit.valid_from) if unit.valid_from else Q())
+        .filter(Q(end__lte=unit.valid_to) if unit.valid_to else Q())
+        .order_by("-end")[:limit]
+    )
+    reports = {r.period_id: r for r in DossierReport.objects.filter(unit=unit, period__in=periods)
+               .select_related("period")}
+    return [DueReport(unit, p, reports.get(p.pk)) for p in periods]
+
+
+def reports_awaiting_review(user) -> list[DossierReport]:
+    """Submitted reports that ``user`` is the one to approve or return, oldest first."""
+    candidates = (
+        DossierReport.objects.filter(status=ReportStatus.SUBMITTED,
+                                     unit__in=units_in_scope(user))
+        .select_related("unit", "unit__parent", "unit__province", "period")
+        .order_by("submitted_at")
+    )
+    return [r for r in candidates if can_review(user, r.unit, r.period.end)]
+
+
+@dataclass
+class Completeness:
+    period: ReportingPeriod
+    rows: list[DueReport]
+
+    def count(self, predicate) -> int:
+        return sum(1 for row in self.rows if predicate(row))
+
+    @property
+    def due(self) -> int:
+        return len(self.rows)
+
+    @property
+    def on_time(self) -> int:
+        return self.count(lambda r: r.is_submitted and not r.is_late)
+
+    @property
+    def late(self) -> int:
+        return self.count(lambda r: r.is_submitted and r.is_late)
+
+    @property
+    def missing(self) -> int:
+        return self.count(lambda r: not r.is_submitted)
+
+    @property
+    def approved(self) -> int:
+        return self.count(lambda r: r.report is not None and r.report.status == "approved")
+
+
+def completeness(root: AdministrativeUnit, period: ReportingPeriod) -> Completeness:
+    """Who under ``root`` (itself included) owes ``period``'s report and how they stand.
+
+    Two queries whatever the number of units.
+    """
+    units = list(
+        AdministrativeUnit.objects.subtree_of(root).as_of(period.end)
+        .select_related("parent").order_by("level", "code")
+    )
+    reports = {r.unit_id: r for r in DossierReport.objects.filter(unit__in=units, period=period)
+               .select_related("period")}
+    return Completeness(period, [DueReport(u, period, reports.get(u.pk)) for u in units])
+
+
+def changes_since_approval(report: DossierReport) -> list[dict]:
+    """Cells that differ from the figures the report had when it was last approved."""
+    if not report.approved_figures:
+        return []
+    fields = {f.pk: f for f in ProcedureField.objects.all()}
+    changes = []
+    for field_id, values in report_lines(report).items():
+        approved = report.approved_figures.get(str(field_id), {})
+        for name in FIELD_NAMES:
+            if approved.get(name) != values[name]:
+                changes.append({"field_name": fields[field_id].name,
+                                "column": COLUMN_BY_FIELD[name], "old": approved.get(name),
+                                "new": values[name]})
+    return changes
+
+
+def quarters_for(unit: AdministrativeUnit, today: datetime.date) -> list[ReportingPeriod]:
+    """Quarters whose cut-off window has opened and in which the unit is in force, newest
+    first: the choices of the completeness view."""
+    return [due.period for due in due_quarters(unit, today, limit=40)]

@@ -8,10 +8,22 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cchc.accounts.access import can_enter, can_review, is_administrator
 from cchc.dossiers.columns import FIELD_NAMES, figure_errors
-from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField
-from cchc.periods.models import ReportingPeriod
+from cchc.dossiers.models import (
+    DataSource,
+    DossierLine,
+    DossierReport,
+    ProcedureField,
+    ReportAction,
+    ReportEvent,
+    ReportStatus,
+)
+from cchc.dossiers.selectors import report_lines
+from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit
 
 
@@ -71,3 +83,212 @@ def dossier_reports_replace(*, reports: Iterable[ReportData], batch_size: int = 
     ]
     DossierLine.objects.bulk_create(lines, batch_size=batch_size)
     return len(lines)
+
+
+# --- the workflow: enter, submit, review ------------------------------------------------------
+
+
+class ReportRefused(Exception):
+    """The action is not allowed (scope, lock, state); the message says why, in Vietnamese."""
+
+
+class ReportConflict(Exception):
+    """Someone saved the report after the user opened it (optimistic version check)."""
+
+    def __init__(self, report: DossierReport):
+        self.report = report
+        who = report.updated_by.get_full_name() or report.updated_by.username \
+            if report.updated_by else _("người khác")
+        super().__init__(_(
+            "Báo cáo này vừa được %(who)s lưu lúc %(when)s (phiên bản %(version)s), sau khi bạn "
+            "mở trang. Số liệu bạn nhập chưa được lưu và vẫn còn trên trang: hãy xem lại bản "
+            "mới nhất rồi lưu lại."
+        ) % {"who": who, "when": timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y"),
+             "version": report.version})
+
+
+def _check_period_open(user, period: ReportingPeriod, reason: str) -> None:
+    if not period.is_locked:
+        return
+    if not is_administrator(user):
+        raise ReportRefused(_(
+            "Kỳ %(period)s đã khoá: không thể thay đổi. Liên hệ quản trị viên nếu cần sửa."
+        ) % {"period": period.label})
+    if not reason.strip():
+        raise ReportRefused(_(
+            "Kỳ %(period)s đã khoá: quản trị viên phải ghi lý do khi thay đổi."
+        ) % {"period": period.label})
+
+
+def _check_unit_reports_in(unit: AdministrativeUnit, period: ReportingPeriod) -> None:
+    if period.kind != PeriodKind.QUARTER:
+        raise ReportRefused(_("Chỉ nhập số liệu theo quý; 6 tháng, 9 tháng và năm được tính từ "
+                              "các quý."))
+    in_force = (unit.valid_from is None or unit.valid_from <= period.end) and (
+        unit.valid_to is None or unit.valid_to >= period.end)
+    if not in_force:
+        raise ReportRefused(_(
+            "%(unit)s không còn (hoặc chưa) tồn tại vào cuối kỳ %(period)s."
+        ) % {"unit": unit.name, "period": period.label})
+
+
+def _locked_report(unit, period) -> DossierReport | None:
+    return (DossierReport.objects.select_for_update()
+            .select_related("updated_by", "period", "unit")
+            .filter(unit=unit, period=period).first())
+
+
+def _changes(fields_by_id, old: dict[int, dict], new: dict[int, dict]) -> list[dict]:
+    changes = []
+    for field_id, values in new.items():
+        before = old.get(field_id, {})
+        for name in FIELD_NAMES:
+            if before.get(name) != values[name]:
+                field = fields_by_id[field_id]
+                changes.append({"field": field.code, "field_name": field.name, "column": name,
+                                "old": before.get(name), "new": values[name]})
+    return changes
+
+
+def _validate_lines(lines: Mapping[ProcedureField, Mapping[str, int]]) -> None:
+    problems = []
+    for field, values in lines.items():
+        for error in figure_errors(values):
+            problems.append(_("Dòng «%(field)s»: %(message)s") % {"field": field.name,
+                                                                  "message": error.message})
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def report_save(
+    *,
+    user,
+    unit: AdministrativeUnit,
+    period: ReportingPeriod,
+    lines: Mapping[ProcedureField, Mapping[str, int]],
+    expected_version: int,
+    submit: bool = False,
+    source: str = DataSource.ENTERED,
+    reason: str = "",
+) -> DossierReport:
+    """Store ``unit``'s figures for ``period`` (and submit them if ``submit``).
+
+    Refused (``ReportRefused``) outside the user's units, for a unit not in force at the period's
+    end, or in a locked period unless an administrator gives a reason; ``ValidationError`` when a
+    line breaks the form's rules; ``ReportConflict`` when the stored version is no longer
+    ``expected_version`` (0 for a report not created yet). Changing an approved report sends it
+    back for approval. Every changed cell is recorded in a ``ReportEvent``.
+    """
+    if not can_enter(user, unit):
+        raise ReportRefused(
+            _("Bạn không có quyền nhập số liệu cho %(unit)s.") % {"unit": unit.name}
+        )
+    _check_unit_reports_in(unit, period)
+    _check_period_open(user, period, reason)
+    _validate_lines(lines)
+
+    report = _locked_report(unit, period)
+    current_version = report.version if report else 0
+    if current_version != expected_version:
+        raise ReportConflict(report)
+    if report is None:
+        report = DossierReport(unit=unit, period=period, version=0)
+    status_before = report.status if report.pk else ""
+    new = {field.pk: {name: values[name] for name in FIELD_NAMES}
+           for field, values in lines.items()}
+    changes = _changes({f.pk: f for f in lines}, report_lines(report), new)
+    if not changes and not submit and report.pk:
+        return report
+
+    if submit and report.status == ReportStatus.APPROVED and not changes:
+        raise ReportRefused(_("Báo cáo đã được duyệt; không có gì thay đổi để gửi lại."))
+    if report.status == ReportStatus.APPROVED or submit:
+        report.status = ReportStatus.SUBMITTED
+        if report.submitted_at is None:
+            report.submitted_at = timezone.now()
+    report.version += 1
+    report.updated_by = user
+    report.source = source
+    report.save()
+    for field, values in new.items():
+        DossierLine.objects.update_or_create(report=report, field_id=field, defaults=values)
+
+    action = ReportAction.SUBMITTED if submit else (
+        ReportAction.IMPORTED if source == DataSource.IMPORTED else ReportAction.SAVED)
+    ReportEvent.objects.create(report=report, user=user, action=action,
+                               status_before=status_before, status_after=report.status,
+                               version=report.version, changes=changes, comment=reason)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, user, report: DossierReport, expected_version: int) -> DossierReport:
+    """Send a draft or returned report for approval, unchanged."""
+    return _transition(user=user, report=report, expected_version=expected_version,
+                       allowed_from=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+                       to=ReportStatus.SUBMITTED, action=ReportAction.SUBMITTED,
+                       may=_may_enter)
+
+
+@transaction.atomic
+def report_approve(*, user, report: DossierReport, expected_version: int,
+                   reason: str = "") -> DossierReport:
+    """Approve a submitted report; its figures are kept to show later changes against them."""
+    return _transition(user=user, report=report, expected_version=expected_version,
+                       allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED,
+                       action=ReportAction.APPROVED, may=_may_review, reason=reason)
+
+
+@transaction.atomic
+def report_return(*, user, report: DossierReport, expected_version: int,
+                  comment: str) -> DossierReport:
+    """Return a submitted report to its unit with a comment saying what to correct."""
+    if not comment.strip():
+        raise ReportRefused(_("Hãy ghi ý kiến: đơn vị cần biết phải sửa gì."))
+    return _transition(user=user, report=report, expected_version=expected_version,
+                       allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
+                       action=ReportAction.RETURNED, may=_may_review, reason=comment)
+
+
+def _may_enter(user, report: DossierReport) -> bool:
+    return can_enter(user, report.unit)
+
+
+def _may_review(user, report: DossierReport) -> bool:
+    return can_review(user, report.unit, report.period.end)
+
+
+def _transition(*, user, report, expected_version, allowed_from, to, action, may,
+                reason: str = "") -> DossierReport:
+    locked = _locked_report(report.unit, report.period)
+    if locked is None or locked.version != expected_version:
+        raise ReportConflict(locked or report)
+    report = locked
+    if not may(user, report):
+        raise ReportRefused(_("Bạn không có quyền thực hiện thao tác này với báo cáo của "
+                              "%(unit)s.") % {"unit": report.unit.name})
+    _check_period_open(user, report.period, reason)
+    if report.status not in allowed_from:
+        raise ReportRefused(_("Báo cáo đang ở trạng thái «%(status)s», không thể %(action)s.")
+                            % {"status": report.get_status_display(),
+                               "action": str(ReportAction(action).label).lower()})
+    status_before = report.status
+    report.status = to
+    now = timezone.now()
+    if to == ReportStatus.SUBMITTED and report.submitted_at is None:
+        report.submitted_at = now
+    if to == ReportStatus.APPROVED:
+        report.approved_at = now
+        report.approved_figures = {
+            str(field_id): values for field_id, values in report_lines(report).items()}
+        report.review_comment = ""
+    if to == ReportStatus.RETURNED:
+        report.review_comment = reason
+    report.version += 1
+    report.updated_by = user
+    report.save()
+    ReportEvent.objects.create(report=report, user=user, action=action,
+                               status_before=status_before, status_after=to,
+                               version=report.version, comment=reason)
+    return report

@@ -2,3 +2,6 @@
 document.querySelectorAll("[data-autosubmit]").forEach((element) => {
   element.addEventListener("change", () => element.form.submit());
 });
+document.querySelectorAll("select[data-navigate]").forEach((element) => {
+  element.addEventListener("change", () => { window.location.href = element.value; });
+});

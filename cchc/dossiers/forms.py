@@ -1,0 +1,83 @@
+"""The web entry form of II.06a: one small form per field (row).
+
+The clerk types the parts; the three totals — (3) received, (7) resolved, (11) pending — are
+computed from them (live in the browser, again on the server), so the only identity left to
+break is (3) = (7) + (11), which is reported on the row with the numbers.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, figure_errors
+
+TOTALS = {identity.total: identity.parts for identity in IDENTITIES[:3]}
+PART_FIELDS = tuple(part for parts in TOTALS.values() for part in parts)
+
+
+class LineForm(forms.Form):
+    def __init__(self, *args, field, previous_pending: int | None = None, editable=True,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure_field = field
+        self.previous_pending = previous_pending
+        for name in PART_FIELDS:
+            column = COLUMN_BY_FIELD[name]
+            where = _("Dòng «%(row)s», cột %(number)s") % {"row": field.name,
+                                                          "number": column.number}
+            self.fields[name] = forms.IntegerField(
+                required=False,
+                min_value=0,
+                max_value=10_000_000,
+                disabled=not editable,
+                label=f"{column.number} {column.group} – {column.label}",
+                error_messages={
+                    "invalid": _("%(where)s: nhập một số nguyên, không có dấu phẩy hay chữ.")
+                    % {"where": where},
+                    "min_value": _("%(where)s: không được âm.") % {"where": where},
+                    "max_value": _("%(where)s: số quá lớn, kiểm tra lại.") % {"where": where},
+                },
+                widget=forms.NumberInput(attrs={
+                    "min": 0, "step": 1, "inputmode": "numeric", "class": "form-control "
+                    "form-control-sm num", "data-column": name,
+                    "aria-label": f"{field.name} – {column.number} {column.label}",
+                }),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        values = {name: cleaned.get(name) or 0 for name in PART_FIELDS}
+        for total, parts in TOTALS.items():
+            values[total] = sum(values[p] for p in parts)
+        for error in figure_errors(values):
+            raise forms.ValidationError(
+                _("Dòng «%(row)s»: %(message)s") % {"row": self.procedure_field.name,
+                                                   "message": error.message})
+        self.figures = values
+        return cleaned
+
+    @property
+    def carried_over_differs(self) -> bool:
+        """Column (6) differs from the previous quarter's pending (a flag, never an error)."""
+        if self.previous_pending is None:
+            return False
+        value = self["received_carried_over"].value()
+        try:
+            return int(value or 0) != self.previous_pending
+        except (TypeError, ValueError):
+            return False
+
+
+def initial_values(stored: dict | None, previous_pending: int | None) -> dict:
+    if stored:
+        return {name: stored[name] for name in PART_FIELDS}
+    return {"received_carried_over": previous_pending} if previous_pending is not None else {}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("return", "return")])
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(min_value=0)

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts.access import can_enter, can_review, can_view, is_administrator, profile_of
+from cchc.dossiers import selectors, services
+from cchc.dossiers.columns import COLUMNS
+from cchc.dossiers.forms import LineForm, ReviewForm, initial_values
+from cchc.dossiers.models import ProcedureField, ReportStatus
+from cchc.periods.codes import InvalidPeriodCode
+from cchc.periods.models import ReportingPeriod
+from cchc.units.models import AdministrativeUnit
+
+
+def _unit_for_user(request: HttpRequest, unit_list: str, code: str) -> AdministrativeUnit:
+    unit = get_object_or_404(
+        AdministrativeUnit.objects.select_related("parent", "parent__parent", "province"),
+        unit_list=unit_list, code=code,
+    )
+    if not can_view(request.user, unit):
+        raise Http404
+    return unit
+
+
+def _period(code: str) -> ReportingPeriod:
+    try:
+        return ReportingPeriod.objects.get_by_code(code)
+    except (InvalidPeriodCode, ReportingPeriod.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def _line_forms(unit, period, report, data=None, editable=True) -> list[LineForm]:
+    stored = selectors.report_lines(report)
+    previous = selectors.previous_pending(unit, period)
+    return [
+        LineForm(data, prefix=f"f{field.pk}", field=field,
+                 previous_pending=previous.get(field.pk), editable=editable,
+                 initial=initial_values(stored.get(field.pk), previous.get(field.pk)))
+        for field in ProcedureField.objects.for_level(unit.level)
+    ]
+
+
+def report(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    """Form II.06a of one unit for one quarter: enter, save, submit; review when allowed."""
+    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    current = selectors.report_for(unit, period)
+    editable = can_enter(request.user, unit) and (not period.is_locked
+                                                  or is_administrator(request.user))
+    if request.method == "POST" and not editable:
+        raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
+    forms = _line_forms(unit, period, current, request.POST or None, editable)
+    version = int(request.POST.get("version") or (current.version if current else 0))
+    if request.method == "POST" and editable and all(form.is_valid() for form in forms):
+        try:
+            services.report_save(
+                user=request.user, unit=unit, period=period,
+                lines={form.procedure_field: form.figures for form in forms},
+                expected_version=version, submit="submit" in request.POST,
+                reason=request.POST.get("reason", ""),
+            )
+        except services.ReportConflict as conflict:
+            messages.error(request, str(conflict))
+            version = conflict.report.version
+        except (services.ReportRefused, ValidationError) as refusal:
+            for message in getattr(refusal, "messages", [str(refusal)]):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã gửi báo cáo.") if "submit" in request.POST
+                             else _("Đã lưu bản nháp."))
+            return redirect(request.path)
+    return render(request, "dossiers/report.html", {
+        "unit": unit, "period": period, "report": current, "forms": forms,
+        "columns": COLUMNS, "editable": editable, "version": version,
+        "current_lines": selectors.report_lines(current) if request.method == "POST" else None,
+        "can_review": current is not None and current.status == ReportStatus.SUBMITTED
+        and can_review(request.user, unit, period.end),
+        "changes_since_approval": selectors.changes_since_approval(current) if current else [],
+        "is_admin": is_administrator(request.user),
+    })
+
+
+@require_POST
+def review(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    current = selectors.report_for(unit, period)
+    form = ReviewForm(request.POST)
+    if current is None or not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            services.report_approve(user=request.user, report=current,
+                                    expected_version=data["version"], reason=data["comment"])
+            messages.success(request, _("Đã phê duyệt báo cáo."))
+        else:
+            services.report_return(user=request.user, report=current,
+                                   expected_version=data["version"], comment=data["comment"])
+            messages.success(request, _("Đã trả lại báo cáo cho đơn vị."))
+    except (services.ReportConflict, services.ReportRefused) as refusal:
+        messages.error(request, str(refusal))
+    return redirect("dossiers:report", unit.unit_list, unit.code, period.code)
+
+
+def history(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    current = selectors.report_for(unit, period)
+    events = current.events.select_related("user") if current else []
+    return render(request, "dossiers/history.html", {
+        "unit": unit, "period": period, "report": current, "events": events,
+        "columns": {c.field: c for c in COLUMNS},
+    })
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    """"Việc cần làm": what the user's unit owes, and what waits for the user's review."""
+    profile = profile_of(request.user)
+    unit = profile.unit if profile else None
+    today = timezone.localdate()
+    return render(request, "dossiers/inbox.html", {
+        "unit": unit,
+        "due": selectors.due_quarters(unit, today) if unit else [],
+        "awaiting": selectors.reports_awaiting_review(request.user),
+        "successors": list(unit.successor_links.select_related("successor")) if unit else [],
+    })
+
+
+def completeness(request: HttpRequest, unit_list: str, code: str,
+                 period: str | None = None) -> HttpResponse:
+    """Who has reported for a quarter, on time or late, and who has not."""
+    unit = _unit_for_user(request, unit_list, code)
+    quarters = selectors.quarters_for(unit, timezone.localdate())
+    chosen = _period(period) if period else (quarters[0] if quarters else None)
+    if chosen is None:
+        raise Http404
+    return render(request, "dossiers/completeness.html", {
+        "unit": unit, "period": chosen, "quarters": quarters,
+        "completeness": selectors.completeness(unit, chosen),
+    })
