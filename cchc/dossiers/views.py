@@ -92,6 +92,8 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     form = ReviewForm(request.POST)
     if current is None or not form.is_valid():
         raise Http404
+    if not can_review(request.user, unit, period.end):
+        raise PermissionDenied(_("Bạn không phải người phê duyệt báo cáo này."))
     data = form.cleaned_data
     try:
         if data["decision"] == "approve":
