@@ -175,6 +175,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # after the end of its data cut-off window, unless a period says otherwise.
 CCHC_DEADLINE_DAYS_AFTER_CUTOFF = env_int("CCHC_DEADLINE_DAYS_AFTER_CUTOFF", 6)
 
+# Uploaded workbooks larger than this are refused before they are opened.
+CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -57,4 +57,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many accounts; the production hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # Still verifies the demo accounts, created by a module-scoped fixture.
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

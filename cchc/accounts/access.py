@@ -14,12 +14,27 @@ from cchc.accounts.models import Profile, Role
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level
 
 
+class CommandLineOperator:
+    """Whoever runs a management command on the server: an administrator, but no account.
+
+    Events it causes are recorded without a user and with the command in their comment.
+    """
+
+    is_authenticated = True
+    is_superuser = True
+    pk = None
+    username = "manage.py"
+
+    def get_full_name(self) -> str:
+        return "manage.py"
+
+
 def profile_of(user) -> Profile | None:
     if not user.is_authenticated:
         return None
     try:
         return user.profile
-    except Profile.DoesNotExist:
+    except (Profile.DoesNotExist, AttributeError):
         return None
 
 
@@ -56,13 +71,17 @@ def can_view(user, unit: AdministrativeUnit) -> bool:
 
 
 def can_enter(user, unit: AdministrativeUnit) -> bool:
-    """Whether ``user`` may enter and submit ``unit``'s own figures: its own staff (any role),
-    or an administrator."""
+    """Whether ``user`` may enter and submit ``unit``'s figures: the unit's own staff (any
+    role); the provincial office for any unit of its province, since it also receives units'
+    files and uploads them; administrators everywhere."""
     if is_administrator(user):
         return True
     profile = profile_of(user)
-    return bool(profile and profile.unit_id == unit.pk and profile.role in (
-        Role.UNIT_STAFF, Role.REVIEWER, Role.PROVINCIAL_OFFICE))
+    if profile is None or profile.unit_id is None:
+        return False
+    if profile.unit_id == unit.pk:
+        return True
+    return profile.role == Role.PROVINCIAL_OFFICE and unit.province_id == profile.unit_id
 
 
 def approver_unit(unit: AdministrativeUnit, period_end) -> AdministrativeUnit:

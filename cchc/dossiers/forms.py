@@ -81,3 +81,16 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("return", "return")])
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(min_value=0)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx) đã điền theo biểu mẫu"),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "class": "form-control"}),
+        error_messages={"required": _("Hãy chọn tệp Excel để tải lên."),
+                        "empty": _("Tệp rỗng: hãy chọn tệp đã điền số liệu.")},
+    )
+    submit = forms.BooleanField(
+        required=False, label=_("Gửi báo cáo luôn sau khi nhập (không chọn: lưu bản nháp)"))

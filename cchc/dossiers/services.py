@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,6 +106,11 @@ class ReportConflict(Exception):
             "mới nhất rồi lưu lại."
         ) % {"who": who, "when": timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y"),
              "version": report.version})
+
+
+def _actor(user):
+    """The account to record, or None for the command-line operator (not an account)."""
+    return user if isinstance(user, Model) else None
 
 
 def _check_period_open(user, period: ReportingPeriod, reason: str) -> None:
@@ -208,7 +214,7 @@ def report_save(
         if report.submitted_at is None:
             report.submitted_at = timezone.now()
     report.version += 1
-    report.updated_by = user
+    report.updated_by = _actor(user)
     report.source = source
     report.save()
     for field, values in new.items():
@@ -216,7 +222,7 @@ def report_save(
 
     action = ReportAction.SUBMITTED if submit else (
         ReportAction.IMPORTED if source == DataSource.IMPORTED else ReportAction.SAVED)
-    ReportEvent.objects.create(report=report, user=user, action=action,
+    ReportEvent.objects.create(report=report, user=_actor(user), action=action,
                                status_before=status_before, status_after=report.status,
                                version=report.version, changes=changes, comment=reason)
     return report
@@ -286,9 +292,71 @@ def _transition(*, user, report, expected_version, allowed_from, to, action, may
     if to == ReportStatus.RETURNED:
         report.review_comment = reason
     report.version += 1
-    report.updated_by = user
+    report.updated_by = _actor(user)
     report.save()
-    ReportEvent.objects.create(report=report, user=user, action=action,
+    ReportEvent.objects.create(report=report, user=_actor(user), action=action,
                                status_before=status_before, status_after=to,
                                version=report.version, comment=reason)
     return report
+
+
+# --- import from Excel ----------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What one sheet of an uploaded workbook would change."""
+
+    sheet: str
+    unit: AdministrativeUnit
+    period: ReportingPeriod
+    lines: Mapping[ProcedureField, Mapping[str, int]]
+    version: int  # of the stored report when the plan was made (0: none yet)
+    changes: list[dict]
+
+    @property
+    def is_new(self) -> bool:
+        return self.version == 0
+
+
+class ImportRefused(Exception):
+    """The import was refused as a whole; ``messages`` says why, sheet by sheet."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+def import_plan(*, sheets) -> list[ImportPlan]:
+    """For each sheet read from a workbook, what would change against the stored figures."""
+    plans = []
+    for sheet in sheets:
+        report = DossierReport.objects.filter(unit=sheet.unit, period=sheet.period).first()
+        new = {field.pk: {name: values[name] for name in FIELD_NAMES}
+               for field, values in sheet.lines.items()}
+        changes = _changes({f.pk: f for f in sheet.lines}, report_lines(report), new)
+        plans.append(ImportPlan(sheet.sheet, sheet.unit, sheet.period, sheet.lines,
+                                report.version if report else 0, changes))
+    return plans
+
+
+@transaction.atomic
+def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
+                   reason: str = "") -> list[DossierReport]:
+    """Store every planned sheet, or none: any refusal (scope, lock, state, a report changed
+    since the plan was made) cancels the whole import and lists every problem."""
+    problems, saved = [], []
+    for plan in plans:
+        try:
+            saved.append(report_save(
+                user=user, unit=plan.unit, period=plan.period, lines=plan.lines,
+                expected_version=plan.version, submit=submit, source=DataSource.IMPORTED,
+                reason=reason,
+            ))
+        except (ReportRefused, ReportConflict) as refusal:
+            problems.append(f"{plan.sheet}: {refusal}")
+        except ValidationError as invalid:
+            problems.extend(f"{plan.sheet}: {message}" for message in invalid.messages)
+    if problems:
+        raise ImportRefused(problems)
+    return saved

@@ -5,9 +5,13 @@ from cchc.dossiers import views
 app_name = "dossiers"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("tai-len/", views.upload, name="upload"),
+    path("tai-len/xac-nhan/", views.upload_confirm, name="upload_confirm"),
     path("<str:unit_list>/<str:code>/<period:period>/", views.report, name="report"),
     path("<str:unit_list>/<str:code>/<period:period>/duyet/", views.review, name="review"),
     path("<str:unit_list>/<str:code>/<period:period>/lich-su/", views.history, name="history"),
+    path("<str:unit_list>/<str:code>/<period:period>/mau-excel/", views.template,
+         name="template"),
     path("<str:unit_list>/<str:code>/tinh-hinh-nop/", views.completeness, name="completeness"),
     path("<str:unit_list>/<str:code>/tinh-hinh-nop/<period:period>/", views.completeness,
          name="completeness"),

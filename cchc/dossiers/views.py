@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.access import can_enter, can_review, can_view, is_administrator, profile_of
-from cchc.dossiers import selectors, services
+from cchc.dossiers import excel, selectors, services
 from cchc.dossiers.columns import COLUMNS
-from cchc.dossiers.forms import LineForm, ReviewForm, initial_values
+from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values
 from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import ReportingPeriod
@@ -144,3 +147,79 @@ def completeness(request: HttpRequest, unit_list: str, code: str,
         "unit": unit, "period": chosen, "quarters": quarters,
         "completeness": selectors.completeness(unit, chosen),
     })
+
+
+def template(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    """The Excel template for (unit, period), prefilled with what is stored."""
+    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    stream = io.BytesIO()
+    excel.template_workbook(unit, period).save(stream)
+    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, excel.template_filename(unit, period))
+    return response
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a filled template (one sheet per unit), see every error or a preview of the
+    changes; nothing is saved until the user confirms."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            sheets = excel.read_workbook(upload, size=upload.size,
+                                         allowed=lambda unit: can_enter(request.user, unit))
+        except excel.WorkbookInvalid as invalid:
+            errors = invalid.errors
+        else:
+            plans = services.import_plan(sheets=sheets)
+            request.session[PENDING_IMPORT] = _plans_to_session(plans, form.cleaned_data)
+            return render(request, "dossiers/upload_preview.html", {
+                "plans": plans, "columns": {c.field: c for c in COLUMNS},
+                "submit": form.cleaned_data["submit"]})
+    return render(request, "dossiers/upload.html", {"form": form, "errors": errors})
+
+
+@require_POST
+def upload_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.pop(PENDING_IMPORT, None)
+    if not pending:
+        messages.error(request, _("Không còn dữ liệu chờ xác nhận: hãy tải tệp lên lại."))
+        return redirect("dossiers:upload")
+    try:
+        saved = services.reports_import(user=request.user, plans=_plans_from_session(pending),
+                                        submit=pending["submit"])
+    except services.ImportRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return redirect("dossiers:upload")
+    messages.success(request, _("Đã nhập %(count)s báo cáo từ tệp Excel.") % {
+        "count": len(saved)})
+    return redirect("dossiers:inbox")
+
+
+PENDING_IMPORT = "pending-import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plans_to_session(plans, options) -> dict:
+    return {
+        "submit": options["submit"],
+        "plans": [{"sheet": p.sheet, "unit": p.unit.pk, "period": p.period.pk,
+                   "version": p.version,
+                   "lines": {str(field.pk): dict(values) for field, values in p.lines.items()}}
+                  for p in plans],
+    }
+
+
+def _plans_from_session(pending) -> list[services.ImportPlan]:
+    fields = ProcedureField.objects.in_bulk()
+    units = AdministrativeUnit.objects.in_bulk([p["unit"] for p in pending["plans"]])
+    periods = ReportingPeriod.objects.in_bulk([p["period"] for p in pending["plans"]])
+    return [
+        services.ImportPlan(p["sheet"], units[p["unit"]], periods[p["period"]],
+                            {fields[int(f)]: values for f, values in p["lines"].items()},
+                            p["version"], [])
+        for p in pending["plans"]
+    ]

@@ -182,3 +182,10 @@ def test_staff_cannot_enter_another_units_figures(people, quarter):
         save(people["xa"], factories.unit("31552"), quarter, 0)
     with pytest.raises(services.ReportRefused):
         save(people["huyen"], factories.unit("31564"), quarter, 0)
+    with pytest.raises(services.ReportRefused):  # the province, outside its province
+        save(people["tinh"], factories.unit("32002"), quarter, 0)
+
+
+def test_the_provincial_office_may_enter_figures_for_a_unit_of_its_province(people, quarter):
+    report = save(people["tinh"], factories.unit("31564"), quarter, 0)
+    assert report.updated_by == people["tinh"]

@@ -1,0 +1,846 @@
+"""Form II.06a as an Excel workbook: the template a unit fills in, and reading it back.
+
+One sheet per (unit, period) in the official layout (docs/excel-template.md has the picture):
+
+* rows 1-2: title and form code; rows 4-11: labels in column A, values in column C —
+  C4 unit name, C5 unit code, C6 unit list (2008 / 2025), C7 receiving unit, C8 period code
+  (2023-Q4), C9 / C10 cut-off from / to (dd/mm/yyyy), C11 unit of measure;
+* rows 13-15: the table header (groups, "Trong kỳ" / "Trong đó", column labels), row 16 the column
+  numbers (1) … (13) with (5a) and (5b);
+* from row 17: one row per field of the unit's level — A STT, B field name, C…N the 12 counts in
+  the order of ``columns.COLUMNS``.
+
+Only the count cells are unlocked; the sheet is protected without a password (it prevents
+accidents, not tampering: the reader checks everything again). ``read_workbook`` reads such a
+workbook back, one sheet or many, and raises ``WorkbookInvalid`` with every problem it finds. This
+module never writes to the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+import os
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.accounts.access import approver_unit
+from cchc.dossiers.columns import COLUMN_BY_FIELD, COLUMNS, figure_errors
+from cchc.dossiers.models import DossierReport, ProcedureField
+from cchc.dossiers.selectors import previous_pending, report_lines
+from cchc.periods.codes import InvalidPeriodCode
+from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.units.models import AdministrativeUnit, Level, UnitList
+from cchc.units.text import fold
+
+# --- The layout -------------------------------------------------------------------------------
+
+SHEET_TITLE = "Biểu II.06a"
+TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+FORM_CODE = "Biểu II.06a/VPCP/KSTT"
+CREATOR = "Báo cáo CCHC"
+UNIT_OF_MEASURE = "số hồ sơ TTHC"
+
+TITLE_CELL = "A1"
+FORM_CODE_CELL = "A2"
+UNIT_NAME_CELL = "C4"
+UNIT_CODE_CELL = "C5"
+UNIT_LIST_CELL = "C6"
+RECEIVER_CELL = "C7"
+PERIOD_CELL = "C8"
+CUTOFF_START_CELL = "C9"
+CUTOFF_END_CELL = "C10"
+MEASURE_CELL = "C11"
+
+#: Label cell → label text, checked when reading (compared folded: accents and case ignored).
+HEADER_LABELS = {
+    "A4": "Đơn vị báo cáo:",
+    "A5": "Mã đơn vị:",
+    "A6": "Danh mục:",
+    "A7": "Đơn vị nhận báo cáo:",
+    "A8": "Kỳ báo cáo:",
+    "A9": "Số liệu tính từ ngày:",
+    "A10": "Đến ngày:",
+    "A11": "Đơn vị tính:",
+}
+
+GROUP_ROW, SUBHEADING_ROW, LABEL_ROW = 13, 14, 15
+NUMBER_ROW = 16
+FIRST_DATA_ROW = 17
+#: More rows than any level has fields; a sheet used further down is refused, not scanned.
+MAX_DATA_ROWS = 500
+
+FIRST_COUNT_COLUMN = 3  # C
+COUNT_LETTERS = {
+    column.field: get_column_letter(FIRST_COUNT_COLUMN + i) for i, column in enumerate(COLUMNS)
+}
+COLUMN_NUMBERS = ("(1)", "(2)", *(column.number for column in COLUMNS))
+LAST_COLUMN = len(COLUMN_NUMBERS)  # N
+LAST_LETTER = get_column_letter(LAST_COLUMN)
+
+#: Sub-headings of the second header row, over the columns they group. Every other count column
+#: (the totals and (6) "từ kỳ trước") has its label across the second and third header rows.
+SUBHEADINGS = (
+    ("Trong kỳ", ("received_online", "received_in_person", "received_postal")),
+    ("Trong đó", ("resolved_early", "resolved_on_time", "resolved_late")),
+    ("Trong đó", ("pending_in_time", "pending_overdue")),
+)
+
+DATE_FORMAT = "%d/%m/%Y"
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BOLD = Font(bold=True)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "CCHC_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+
+
+def max_unpacked_bytes() -> int:
+    """Bound on the unpacked size of a workbook: a small .xlsx must not unpack into gigabytes."""
+    return max(50 * 1024 * 1024, 20 * max_upload_bytes())
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def template_filename(unit: AdministrativeUnit, period: ReportingPeriod) -> str:
+    """``bieu-II06a-31564-2023-Q4.xlsx``"""
+    return f"bieu-II06a-{unit.code}-{period.code}.xlsx"
+
+
+def template_workbook(unit: AdministrativeUnit, period: ReportingPeriod) -> Workbook:
+    """A workbook holding the template of ``unit`` for ``period``, on a sheet titled
+    ``Biểu II.06a``, prefilled with the stored figures (or (6) from the previous quarter)."""
+    workbook = Workbook()
+    sheet = add_template_sheet(workbook, unit, period)
+    sheet.title = SHEET_TITLE
+    return workbook
+
+
+def add_template_sheet(
+    workbook: Workbook, unit: AdministrativeUnit, period: ReportingPeriod
+) -> Worksheet:
+    """Add the template of ``unit`` for ``period`` to ``workbook``, on a sheet titled with the
+    unit's code (a multi-unit workbook); the blank sheet of a new ``Workbook()`` is reused."""
+    if period.kind != PeriodKind.QUARTER:
+        raise ValueError(f"Biểu II.06a chỉ lập theo quý, không lập cho kỳ {period.code}.")
+    with translation.override("vi"):
+        sheet = _new_sheet(workbook, unit.code)
+        fields = list(ProcedureField.objects.for_level(unit.level))
+        _write_heading(sheet, unit, period)
+        _write_table_header(sheet)
+        _write_rows(sheet, fields, _prefill(unit, period, fields))
+        _protect(sheet, len(fields))
+        _set_properties(workbook, unit, period)
+    return sheet
+
+
+def _new_sheet(workbook: Workbook, title: str) -> Worksheet:
+    sheets = workbook.worksheets
+    if len(sheets) == 1 and sheets[0].title == "Sheet" and sheets[0].max_row == 1 \
+            and sheets[0].max_column == 1 and sheets[0]["A1"].value is None:
+        sheet = sheets[0]
+        sheet.title = title
+        return sheet
+    return workbook.create_sheet(title)
+
+
+def _prefill(unit, period, fields) -> dict[int, dict[str, int]]:
+    """Field id → the counts to write: the stored report's, else (6) from the previous quarter."""
+    stored = report_lines(DossierReport.objects.filter(unit=unit, period=period).first())
+    values = {field.pk: stored[field.pk] for field in fields if field.pk in stored}
+    if len(values) < len(fields):
+        carried = previous_pending(unit, period)
+        for field in fields:
+            if field.pk not in values and field.pk in carried:
+                values[field.pk] = {"received_carried_over": carried[field.pk]}
+    return values
+
+
+def _receiver_name(unit, period) -> str:
+    receiver = approver_unit(unit, period.end)
+    if receiver.pk == unit.pk:
+        return "Văn phòng Chính phủ"  # a province reports to the Government Office
+    return receiver.name
+
+
+def _unit_full_name(unit) -> str:
+    return ", ".join(u.name for u in [unit, *reversed(unit.ancestors())])
+
+
+def _merge(sheet: Worksheet, cells: str, value, *, font=None, alignment=None) -> None:
+    first = cells.split(":")[0]
+    sheet[first] = value
+    if font is not None:
+        sheet[first].font = font
+    if alignment is not None:
+        sheet[first].alignment = alignment
+    if ":" in cells:
+        sheet.merge_cells(cells)
+
+
+def _write_heading(sheet: Worksheet, unit, period) -> None:
+    _merge(sheet, f"A1:{LAST_LETTER}1", TITLE, font=Font(bold=True, size=13),
+           alignment=Alignment(horizontal="center"))
+    _merge(sheet, f"A2:{LAST_LETTER}2", FORM_CODE, font=Font(italic=True),
+           alignment=Alignment(horizontal="center"))
+    for cell, label in HEADER_LABELS.items():
+        row = cell[1:]
+        _merge(sheet, f"A{row}:B{row}", label, font=_BOLD)
+    unit_list = UnitList(unit.unit_list)
+    _merge(sheet, f"C4:{LAST_LETTER}4", _unit_full_name(unit), font=_BOLD)
+    sheet[UNIT_CODE_CELL] = unit.code
+    sheet[UNIT_LIST_CELL] = unit_list.value
+    _merge(sheet, f"D6:{LAST_LETTER}6", str(unit_list.label))
+    _merge(sheet, f"C7:{LAST_LETTER}7", _receiver_name(unit, period))
+    sheet[PERIOD_CELL] = period.code
+    _merge(sheet, f"D8:{LAST_LETTER}8", str(period.label))
+    sheet[CUTOFF_START_CELL] = period.cutoff_start.strftime(DATE_FORMAT)
+    sheet[CUTOFF_END_CELL] = period.cutoff_end.strftime(DATE_FORMAT)
+    _merge(sheet, "C11:E11", UNIT_OF_MEASURE)
+    for cell in (UNIT_CODE_CELL, UNIT_LIST_CELL, PERIOD_CELL, CUTOFF_START_CELL,
+                 CUTOFF_END_CELL):
+        sheet[cell].number_format = "@"  # text: codes keep their leading zeros
+        sheet[cell].font = _BOLD
+        sheet[cell].alignment = Alignment(horizontal="left")
+
+
+def _write_table_header(sheet: Worksheet) -> None:
+    for row in range(GROUP_ROW, NUMBER_ROW + 1):
+        for column in range(1, LAST_COLUMN + 1):
+            cell = sheet.cell(row, column)
+            cell.border = _BORDER
+            cell.font = _BOLD
+            cell.alignment = _CENTER
+            cell.fill = _HEADER_FILL
+    _merge(sheet, f"A{GROUP_ROW}:A{LABEL_ROW}", "STT")
+    _merge(sheet, f"B{GROUP_ROW}:B{LABEL_ROW}", "Lĩnh vực")
+    for group, columns in itertools.groupby(COLUMNS, key=lambda c: str(c.group)):
+        columns = list(columns)
+        first, last = COUNT_LETTERS[columns[0].field], COUNT_LETTERS[columns[-1].field]
+        _merge(sheet, f"{first}{GROUP_ROW}:{last}{GROUP_ROW}", group)
+    under = {name: (heading, names) for heading, names in SUBHEADINGS for name in names}
+    for column in COLUMNS:
+        letter = COUNT_LETTERS[column.field]
+        if column.field in under:
+            heading, names = under[column.field]
+            if names[0] == column.field:
+                last = COUNT_LETTERS[names[-1]]
+                _merge(sheet, f"{letter}{SUBHEADING_ROW}:{last}{SUBHEADING_ROW}", heading)
+            sheet[f"{letter}{LABEL_ROW}"] = str(column.label)
+        else:
+            _merge(sheet, f"{letter}{SUBHEADING_ROW}:{letter}{LABEL_ROW}", str(column.label))
+    for index, number in enumerate(COLUMN_NUMBERS, start=1):
+        sheet.cell(NUMBER_ROW, index, number).font = Font(bold=True, italic=True)
+    sheet.row_dimensions[GROUP_ROW].height = 30
+    sheet.row_dimensions[SUBHEADING_ROW].height = 30
+    sheet.row_dimensions[LABEL_ROW].height = 45
+
+
+def _write_rows(sheet: Worksheet, fields, values: dict[int, dict[str, int]]) -> None:
+    for index, field in enumerate(fields):
+        row = FIRST_DATA_ROW + index
+        sheet.cell(row, 1, index + 1).alignment = Alignment(horizontal="center")
+        sheet.cell(row, 2, field.name).alignment = Alignment(wrap_text=True, vertical="center")
+        counts = values.get(field.pk, {})
+        for column in COLUMNS:
+            cell = sheet[f"{COUNT_LETTERS[column.field]}{row}"]
+            cell.value = counts.get(column.field)
+            cell.number_format = "#,##0"
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+        for column in range(1, LAST_COLUMN + 1):
+            sheet.cell(row, column).border = _BORDER
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 42
+    for letter in COUNT_LETTERS.values():
+        sheet.column_dimensions[letter].width = 12
+    sheet.freeze_panes = f"C{FIRST_DATA_ROW}"
+    sheet.print_title_rows = f"{GROUP_ROW}:{NUMBER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _protect(sheet: Worksheet, field_count: int) -> None:
+    if field_count:
+        first = f"{COUNT_LETTERS[COLUMNS[0].field]}{FIRST_DATA_ROW}"
+        last = f"{COUNT_LETTERS[COLUMNS[-1].field]}{FIRST_DATA_ROW + field_count - 1}"
+        validation = DataValidation(
+            type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+            showErrorMessage=True, errorStyle="stop", errorTitle="Số liệu không hợp lệ",
+            error="Chỉ nhập số nguyên không âm (0, 1, 2, …): không nhập chữ, số âm, số thập "
+                  "phân hay ngày tháng. Để trống nghĩa là 0.",
+            showInputMessage=True, promptTitle="Số hồ sơ TTHC",
+            prompt="Nhập số nguyên ≥ 0; để trống nghĩa là 0.",
+        )
+        validation.add(f"{first}:{last}")
+        sheet.add_data_validation(validation)
+    # No password: protection guards against slips (typing over a label, moving a column);
+    # the reader checks every cell again anyway. Resizing rows and columns stays allowed.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _set_properties(workbook: Workbook, unit, period) -> None:
+    properties = workbook.properties
+    properties.creator = CREATOR
+    properties.lastModifiedBy = CREATOR
+    properties.subject = FORM_CODE
+    if len(workbook.worksheets) == 1:
+        properties.title = f"{FORM_CODE} – {unit.name} ({unit.code}) – {period.label}"
+    else:
+        properties.title = f"{FORM_CODE} – {period.label} – {len(workbook.worksheets)} đơn vị"
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A problem found in a workbook: ``sheet`` and ``cell`` ("E12") are empty for a problem of
+    the whole file, ``cell`` alone for a problem of the whole sheet."""
+
+    sheet: str
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.sheet and self.cell:
+            return _("Trang «%(sheet)s», ô %(cell)s: %(message)s") % {
+                "sheet": self.sheet, "cell": self.cell, "message": self.message}
+        if self.sheet:
+            return _("Trang «%(sheet)s»: %(message)s") % {
+                "sheet": self.sheet, "message": self.message}
+        return self.message
+
+
+class WorkbookInvalid(Exception):
+    """The workbook cannot be taken; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class SheetReport:
+    sheet: str
+    unit: AdministrativeUnit
+    period: ReportingPeriod
+    lines: dict[ProcedureField, dict[str, int]]  # field -> the 12 counts keyed by model field
+
+
+def read_workbook(
+    source: str | os.PathLike | BinaryIO,
+    *,
+    size: int | None = None,
+    allowed: Callable[[AdministrativeUnit], bool] | None = None,
+) -> list[SheetReport]:
+    """The reports in a filled template workbook (a path or a binary file), one per sheet.
+
+    Raises ``WorkbookInvalid`` listing every problem (size, file type, layout, header codes,
+    scope through ``allowed(unit)``, count cells, missing or extra rows, identities, a unit and
+    period on two sheets). Nothing is written to the database.
+    """
+    data = _read_bytes(source, size)
+    _check_package(data)
+    workbook = _load(data)
+    context = _Context(allowed)
+    reports = []
+    for sheet in workbook.worksheets:
+        if _is_empty(sheet):
+            continue
+        context.sheets += 1
+        report = _read_sheet(sheet, context)
+        if report is not None:
+            reports.append(report)
+    if not context.sheets:
+        context.errors.append(CellError("", "", _(
+            "Tệp không có trang nào có số liệu. Hãy tải biểu mẫu từ hệ thống, điền số liệu rồi "
+            "tải lên lại.")))
+    if context.errors:
+        raise WorkbookInvalid(context.errors)
+    return reports
+
+
+def _file_error(message: str) -> WorkbookInvalid:
+    return WorkbookInvalid([CellError("", "", message)])
+
+
+def _format_bytes(count: int) -> str:
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= scale:
+            text = f"{count / scale:.1f}".replace(".", ",").removesuffix(",0")
+            return f"{text} {unit}"
+    return f"{count} byte"
+
+
+def _too_large(size: int | None, limit: int) -> WorkbookInvalid:
+    if size is None:
+        weight = _("lớn hơn %(limit)s") % {"limit": _format_bytes(limit)}
+    else:
+        weight = _("nặng %(size)s") % {"size": _format_bytes(size)}
+    return _file_error(_(
+        "Tệp %(weight)s, vượt giới hạn %(limit)s cho một lần tải lên. Hãy xoá các trang, hình "
+        "ảnh không cần thiết hoặc chia thành nhiều tệp nhỏ hơn.")
+        % {"weight": weight, "limit": _format_bytes(limit)})
+
+
+def _source_size(source) -> int | None:
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            return os.path.getsize(source)
+        except OSError:
+            return None
+    declared = getattr(source, "size", None)
+    if isinstance(declared, int):
+        return declared
+    try:
+        if source.seekable():
+            position = source.tell()
+            end = source.seek(0, io.SEEK_END)
+            source.seek(position)
+            return end
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
+def _read_bytes(source, size: int | None) -> bytes:
+    """The file's bytes, refusing a file over the limit before reading or parsing it."""
+    limit = max_upload_bytes()
+    if size is None:
+        size = _source_size(source)
+    if size is not None and size > limit:
+        raise _too_large(size, limit)
+    try:
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as handle:
+                data = handle.read(limit + 1)
+        else:
+            if getattr(source, "seekable", lambda: False)():
+                source.seek(0)
+            data = source.read(limit + 1)
+    except (OSError, ValueError) as error:
+        raise _file_error(_("Không đọc được tệp (%(reason)s). Hãy chọn lại tệp.")
+                          % {"reason": getattr(error, "strerror", None) or error}) from error
+    if not isinstance(data, bytes):
+        raise _file_error(_("Không đọc được tệp: cần mở tệp ở chế độ nhị phân."))
+    if len(data) > limit:
+        raise _too_large(None, limit)
+    return data
+
+
+def _not_xlsx_hint() -> str:
+    return _("Hãy tải lên tệp Excel (.xlsx) lập từ biểu mẫu của hệ thống.")
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse, with a message saying what the file is, anything but an .xlsx package."""
+    if not data:
+        raise _file_error(_("Tệp rỗng (0 byte). Hãy chọn lại tệp Excel (.xlsx) đã điền số liệu."))
+    if data.startswith(b"%PDF"):
+        raise _file_error(_(
+            "Tệp này là tệp PDF (dù tên có đuôi gì), không phải bảng tính Excel. Hãy tải lên "
+            "chính tệp .xlsx đã điền, không phải bản in hay bản quét."))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_error(_(
+            "Tệp này là bảng tính Excel 97-2003 (.xls) hoặc tệp Excel có đặt mật khẩu mở. Hãy mở "
+            "bằng Excel, bỏ mật khẩu nếu có, rồi chọn Lưu thành (Save As) «Excel Workbook "
+            "(*.xlsx)»."))
+    if not data.startswith(b"PK"):
+        raise _file_error(_("Tệp này không phải bảng tính Excel (.xlsx). ") + _not_xlsx_hint())
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise _file_error(_(
+            "Tệp Excel bị hỏng hoặc chưa tải lên hết, không mở được. Hãy mở tệp bằng Excel, lưu "
+            "lại dạng .xlsx rồi tải lên lại.")) from error
+    names = {entry.filename for entry in entries}
+    if "mimetype" in names and "content.xml" in names:
+        raise _file_error(_(
+            "Tệp này là bảng tính OpenDocument (.ods), không phải Excel (.xlsx). Hãy chọn Lưu "
+            "thành (Save As) «Excel 2007-365 (.xlsx)» rồi tải lên lại."))
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _file_error(_("Tệp này là tệp nén (zip) nhưng không phải bảng tính Excel (.xlsx). ")
+                          + _not_xlsx_hint())
+    if sum(entry.file_size for entry in entries) > max_unpacked_bytes():
+        raise _file_error(_(
+            "Tệp Excel khi giải nén lớn bất thường (hơn %(limit)s). Hãy lập lại tệp từ biểu mẫu "
+            "của hệ thống.") % {"limit": _format_bytes(max_unpacked_bytes())})
+
+
+def _load(data: bytes):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+            return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds of errors on a damaged file
+        raise _file_error(_(
+            "Tệp Excel bị hỏng, không đọc được nội dung. Hãy mở tệp bằng Excel, lưu lại dạng "
+            ".xlsx rồi tải lên lại.")) from error
+
+
+def _is_empty(sheet: Worksheet) -> bool:
+    return sheet.max_row == 1 and sheet.max_column == 1 and _blank(sheet["A1"].value)
+
+
+class _Context:
+    def __init__(self, allowed):
+        self.allowed = allowed
+        self.errors: list[CellError] = []
+        self.sheets = 0
+        self.seen: dict[tuple[int, int], str] = {}
+        self.fields: dict[int, list[ProcedureField]] = {}
+
+    def fields_for(self, level: int) -> list[ProcedureField]:
+        if level not in self.fields:
+            self.fields[level] = list(ProcedureField.objects.for_level(level))
+        return self.fields[level]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    """A header cell as text: 31564 typed as a number reads as "31564"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _shown(value) -> str:
+    text = _text(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _layout_hint() -> str:
+    return _(
+        "Có thể đã chèn, xoá hoặc di chuyển dòng, cột của biểu mẫu. Hãy dùng lại biểu mẫu tải "
+        "từ hệ thống và chỉ nhập vào các ô số liệu."
+    )
+
+
+def _layout_errors(sheet: Worksheet) -> list[CellError]:
+    title = sheet.title
+    expected_text = {TITLE_CELL: TITLE, FORM_CODE_CELL: FORM_CODE, **HEADER_LABELS}
+    wrong = []
+    for cell, text in expected_text.items():
+        value = sheet[cell].value
+        if fold(_text(value)) != fold(text):
+            wrong.append(CellError(title, cell, _(
+                "Ô này phải là «%(expected)s» của biểu mẫu nhưng đang là «%(found)s». ")
+                % {"expected": text, "found": _shown(value)} + _layout_hint()))
+    for index, number in enumerate(COLUMN_NUMBERS, start=1):
+        cell = sheet.cell(NUMBER_ROW, index)
+        value = cell.value
+        if not (isinstance(value, str) and value.strip() == number):
+            wrong.append(CellError(title, cell.coordinate, _(
+                "Hàng số thứ tự cột (dòng %(row)s) phải ghi «%(expected)s» ở ô này nhưng đang là "
+                "«%(found)s»: các cột phải đúng thứ tự (1) đến (13) của biểu mẫu. ")
+                % {"row": NUMBER_ROW, "expected": number, "found": _shown(value)}
+                + _layout_hint()))
+    if len(wrong) == len(expected_text) + len(COLUMN_NUMBERS):
+        return [CellError(title, "", _(
+            "Trang này không theo mẫu biểu II.06a của hệ thống: không thấy tiêu đề, các nhãn "
+            "(ô A4 đến A11) và hàng số thứ tự cột (1) đến (13) (dòng %(row)s) ở đúng vị trí. "
+            "Hãy tải biểu mẫu từ hệ thống, nhập số liệu vào đó, không chèn hay xoá dòng, cột; "
+            "xoá các trang không phải biểu mẫu.") % {"row": NUMBER_ROW})]
+    return wrong
+
+
+def _validity(unit: AdministrativeUnit) -> str:
+    if unit.valid_from and unit.valid_to:
+        return _("từ %(start)s đến %(end)s") % {
+            "start": unit.valid_from.strftime(DATE_FORMAT),
+            "end": unit.valid_to.strftime(DATE_FORMAT)}
+    if unit.valid_from:
+        return _("từ %(start)s") % {"start": unit.valid_from.strftime(DATE_FORMAT)}
+    if unit.valid_to:
+        return _("đến %(end)s") % {"end": unit.valid_to.strftime(DATE_FORMAT)}
+    return _("không thời hạn")
+
+
+def _in_force(unit: AdministrativeUnit, date: datetime.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= date) and (
+        unit.valid_to is None or unit.valid_to >= date)
+
+
+def resolve_unit(code: str, unit_list: str, period: ReportingPeriod) -> AdministrativeUnit:
+    """The unit ``code`` names in ``unit_list`` on the last day of ``period``."""
+    return AdministrativeUnit.objects.filter(unit_list=unit_list).as_of(period.end).get(
+        code=code.strip())
+
+
+def unit_not_found_message(code: str, unit_list: str, period: ReportingPeriod) -> str:
+    """Why ``code`` names no unit of ``unit_list`` at the end of ``period``, and what to do —
+    saying when the code exists only in the other list or at another date."""
+    code = code.strip()
+    end = period.end.strftime(DATE_FORMAT)
+    known = list(AdministrativeUnit.objects.filter(code=code).order_by("unit_list"))
+    if not known:
+        return _(
+            "Không có đơn vị hành chính nào mang mã «%(code)s» trong cả hai danh mục. Kiểm tra "
+            "lại mã đơn vị (mã của Tổng cục Thống kê: tỉnh 2 chữ số, huyện 3, xã 5)."
+        ) % {"code": code}
+    values = {"code": code, "list": unit_list, "period": period.code, "end": end}
+    same = [u for u in known if u.unit_list == unit_list]
+    if same:
+        unit = same[0]
+        parts = [_(
+            "Mã «%(code)s» trong danh mục %(list)s là %(name)s, có hiệu lực %(validity)s, nên "
+            "không dùng được cho kỳ %(period)s (kết thúc ngày %(end)s)."
+        ) % {**values, "name": unit.name, "validity": _validity(unit)}]
+    else:
+        label = UnitList(unit_list).label if unit_list in UnitList.values else unit_list
+        parts = [_("Mã «%(code)s» không có trong danh mục %(list)s – %(label)s.")
+                 % {**values, "label": label}]
+    others = [u for u in known if u.unit_list != unit_list]
+    in_force = [u for u in others if _in_force(u, period.end)]
+    if in_force:
+        unit = in_force[0]
+        parts.append(_(
+            "Vào ngày %(end)s, mã này là %(name)s trong danh mục %(other)s: hãy tải biểu mẫu "
+            "của kỳ %(period)s theo danh mục %(other)s."
+        ) % {**values, "name": unit.name, "other": unit.unit_list})
+    elif others:
+        unit = others[0]
+        parts.append(_(
+            "Mã này chỉ có trong danh mục %(other)s (%(name)s, hiệu lực %(validity)s). Kiểm tra "
+            "lại mã đơn vị và kỳ báo cáo."
+        ) % {"other": unit.unit_list, "name": unit.name, "validity": _validity(unit)})
+    else:
+        parts.append(_("Kiểm tra lại mã đơn vị và kỳ báo cáo."))
+    return " ".join(parts)
+
+
+def _read_period(text: str) -> ReportingPeriod | str:
+    """The period named in the header, or the message saying why it cannot be used."""
+    if not text:
+        return _("Ô «Kỳ báo cáo» để trống. Hãy dùng biểu mẫu tải từ hệ thống cho đúng kỳ.")
+    try:
+        period = ReportingPeriod.objects.get_by_code(text)
+    except InvalidPeriodCode as error:
+        return str(error)
+    except ReportingPeriod.DoesNotExist:
+        return _(
+            "Kỳ báo cáo «%(code)s» chưa được mở trong hệ thống. Kiểm tra lại kỳ, hoặc liên hệ văn "
+            "phòng cấp tỉnh."
+        ) % {"code": text}
+    if period.kind != PeriodKind.QUARTER:
+        return _(
+            "Kỳ báo cáo «%(code)s» (%(label)s) không nhập được: đơn vị chỉ báo cáo theo quý (ví "
+            "dụ %(year)s-Q4); số liệu 6 tháng, 9 tháng và năm được hệ thống tổng hợp từ các quý."
+        ) % {"code": period.code, "label": period.label, "year": period.year}
+    return period
+
+
+def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
+    title = sheet.title
+    errors: list[CellError] = _layout_errors(sheet)
+    if errors:
+        context.errors.extend(errors)
+        return None
+
+    def error(cell: str, message: str) -> None:
+        errors.append(CellError(title, cell, message))
+
+    code = _text(sheet[UNIT_CODE_CELL].value)
+    unit_list = _text(sheet[UNIT_LIST_CELL].value)
+    period = _read_period(_text(sheet[PERIOD_CELL].value))
+    if isinstance(period, str):
+        error(PERIOD_CELL, period)
+        period = None
+    if unit_list not in UnitList.values:
+        error(UNIT_LIST_CELL, _(
+            "Danh mục «%(found)s» không hợp lệ: phải là 2008 (63 tỉnh, 3 cấp, đến 30/6/2025) "
+            "hoặc 2025 (34 tỉnh, 2 cấp, từ 1/7/2025). Hãy dùng biểu mẫu tải từ hệ thống."
+        ) % {"found": _shown(unit_list)})
+    unit = None
+    if not code:
+        error(UNIT_CODE_CELL, _("Ô «Mã đơn vị» để trống. Hãy dùng biểu mẫu tải từ hệ thống."))
+    elif period is not None and unit_list in UnitList.values:
+        try:
+            unit = resolve_unit(code, unit_list, period)
+        except AdministrativeUnit.DoesNotExist:
+            error(UNIT_CODE_CELL, unit_not_found_message(code, unit_list, period))
+    if code and not (title.startswith(SHEET_TITLE) or title.split()[:1] == [code]):
+        error("", _(
+            "Tên trang đã bị đổi. Tên trang phải là «%(title)s» hoặc bắt đầu bằng mã đơn vị ghi "
+            "ở ô %(cell)s («%(code)s»): hãy đổi lại tên trang để tránh nhầm đơn vị."
+        ) % {"title": SHEET_TITLE, "cell": UNIT_CODE_CELL, "code": code})
+    if unit is not None and context.allowed is not None and not context.allowed(unit):
+        error(UNIT_CODE_CELL, _(
+            "Đơn vị %(name)s (mã %(code)s) ngoài phạm vi của bạn: bạn chỉ nhập được số liệu của "
+            "đơn vị mình phụ trách. Kiểm tra lại tệp, hoặc nhờ người có quyền tải lên."
+        ) % {"name": unit.name, "code": unit.code})
+    if unit is not None and period is not None:
+        key = (unit.pk, period.pk)
+        if key in context.seen:
+            error(UNIT_CODE_CELL, _(
+                "%(name)s (mã %(code)s), kỳ %(period)s đã có ở trang «%(other)s». Mỗi đơn vị chỉ "
+                "có một trang cho một kỳ: hãy xoá một trong hai trang."
+            ) % {"name": unit.name, "code": unit.code, "period": period.code,
+                 "other": context.seen[key]})
+        else:
+            context.seen[key] = title
+
+    fields = context.fields_for(unit.level) if unit is not None else None
+    lines = _read_rows(sheet, unit, fields, error)
+    context.errors.extend(errors)
+    if errors or unit is None or period is None:
+        return None
+    return SheetReport(sheet=title, unit=unit, period=period, lines=lines)
+
+
+def _column_title(field_name: str) -> str:
+    column = COLUMN_BY_FIELD[field_name]
+    return f"{column.number} «{column.group} – {column.label}»"
+
+
+def _shown_moment(value) -> str:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, datetime.datetime):
+        return value.strftime(f"{DATE_FORMAT} %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)
+
+
+def _count(cell) -> tuple[int | None, str | None]:
+    """A count cell's number (blank is 0), or the reason it is not one."""
+    value = cell.value
+    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        formula = getattr(value, "text", value)
+        return None, _(
+            "ô đang chứa công thức «%(formula)s». Hãy gõ trực tiếp con số (hoặc Sao chép → Dán "
+            "đặc biệt → Giá trị), không dùng công thức.") % {"formula": _shown(formula)}
+    if _blank(value):
+        return 0, None
+    if isinstance(value, bool):
+        return None, _(
+            "ô đang chứa giá trị đúng/sai (%(value)s), không phải số. Hãy nhập số hồ sơ, là "
+            "số nguyên ≥ 0.") % {"value": "TRUE" if value else "FALSE"}
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        return None, _(
+            "ô đang chứa ngày giờ «%(value)s», không phải số hồ sơ. Hãy đổi định dạng ô về số "
+            "và nhập số nguyên ≥ 0.") % {"value": _shown_moment(value)}
+    if isinstance(value, float):
+        if not value.is_integer():
+            shown = f"{value:g}".replace(".", ",")
+            return None, _(
+                "số hồ sơ phải là số nguyên, nhưng đang là %(value)s. Hãy nhập số nguyên, không "
+                "có phần thập phân.") % {"value": shown}
+        value = int(value)
+    if isinstance(value, int):
+        if value < 0:
+            return None, _(
+                "số hồ sơ không được âm (đang là %(value)s). Hãy nhập số nguyên ≥ 0."
+            ) % {"value": value}
+        return value, None
+    return None, _(
+        "ô đang chứa chữ «%(value)s», không phải số. Hãy nhập số nguyên ≥ 0, không kèm chữ, "
+        "dấu cách hay dấu chấm phân cách hàng nghìn.") % {"value": _shown(value)}
+
+
+def _read_rows(sheet: Worksheet, unit, fields, error) -> dict[ProcedureField, dict[str, int]]:
+    """Every field row of the table; ``fields`` is None when the unit is unknown (counts and
+    identities are still checked, names are not)."""
+    by_name = {fold(field.name): field for field in fields} if fields is not None else None
+    seen: dict[int, int] = {}  # field id → row
+    lines: dict[ProcedureField, dict[str, int]] = {}
+    last_row = sheet.max_row
+    cap = FIRST_DATA_ROW + MAX_DATA_ROWS - 1
+    if last_row > cap:
+        error(f"A{cap + 1}", _(
+            "Trang có dữ liệu hoặc định dạng đến dòng %(last)s, quá xa bảng số liệu (tối đa "
+            "%(max)s dòng lĩnh vực). Hãy xoá các dòng từ dòng %(first)s trở xuống."
+        ) % {"last": last_row, "max": MAX_DATA_ROWS, "first": cap + 1})
+        last_row = cap
+    level = Level(unit.level).label.lower() if unit is not None else ""
+    for cells in sheet.iter_rows(min_row=FIRST_DATA_ROW, max_row=last_row, max_col=LAST_COLUMN):
+        if all(_blank(cell.value) for cell in cells[1:]):
+            continue  # an empty row (a stray STT alone included)
+        name_cell, count_cells = cells[1], cells[2:]
+        row = name_cell.row
+        name = _text(name_cell.value)
+        field = None
+        if not name:
+            where = _("dòng %(row)s") % {"row": row}
+            error(name_cell.coordinate, _(
+                "Dòng %(row)s có số liệu nhưng ô (2) «Lĩnh vực» để trống. Hãy ghi lại tên lĩnh "
+                "vực như trong biểu mẫu, hoặc xoá cả dòng.") % {"row": row})
+        else:
+            where = _("lĩnh vực «%(name)s» (dòng %(row)s)") % {"name": _shown(name), "row": row}
+            if by_name is not None:
+                field = by_name.get(fold(name))
+                if field is None:
+                    error(name_cell.coordinate, _(
+                        "Lĩnh vực «%(name)s» không thuộc các lĩnh vực báo cáo của %(level)s. "
+                        "Hãy ghi đúng tên lĩnh vực như trong biểu mẫu tải từ hệ thống, hoặc xoá "
+                        "dòng này.") % {"name": _shown(name), "level": level})
+                elif field.pk in seen:
+                    error(name_cell.coordinate, _(
+                        "Lĩnh vực «%(name)s» có hai dòng (dòng %(first)s và dòng %(row)s). Mỗi "
+                        "lĩnh vực chỉ có một dòng: hãy gộp số liệu vào một dòng và xoá dòng kia."
+                    ) % {"name": field.name, "first": seen[field.pk], "row": row})
+                    field = None
+                else:
+                    seen[field.pk] = row
+        values: dict[str, int] = {}
+        complete = True
+        for column, cell in zip(COLUMNS, count_cells, strict=True):
+            count, problem = _count(cell)
+            if problem is None:
+                values[column.field] = count
+                continue
+            complete = False
+            error(cell.coordinate, _("%(where)s, cột %(column)s: %(problem)s") % {
+                "where": where[:1].upper() + where[1:], "column": _column_title(column.field),
+                "problem": problem})
+        if not complete:
+            continue
+        broken = figure_errors(values)
+        for problem in broken:
+            error(f"{COUNT_LETTERS[problem.field]}{row}", _("%(where)s: %(problem)s") % {
+                "where": where[:1].upper() + where[1:], "problem": problem.message})
+        if field is not None and not broken:
+            lines[field] = values
+    if fields is not None:
+        for field in fields:
+            if field.pk not in seen:
+                error("", _(
+                    "Thiếu dòng lĩnh vực «%(name)s». Mỗi lĩnh vực của biểu mẫu phải có đúng một "
+                    "dòng (để trống các ô nếu không có hồ sơ); đừng xoá dòng.")
+                    % {"name": field.name})
+        lines = {field: lines[field] for field in fields if field in lines}
+    return lines

@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cchc.accounts.models import Role
+from cchc.periods.services import period_ensure
+from tests import factories
+from tests.browser.conftest import screenshot
+from tests.browser.test_unit_browsing import log_in, open_menu
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_out(page):
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
+def open_report(page, unit_name, period_label):
+    open_menu(page, "Việc cần làm")
+    row = page.get_by_role("row").filter(has_text=period_label) if unit_name is None else \
+        page.get_by_role("row").filter(has_text=unit_name).filter(has_text=period_label)
+    row.get_by_role("link").click()
+
+
+def type_row(page, field_name, values):
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=field_name))
+    for column, value in values.items():
+        row.locator(f'input[data-column="{column}"]').fill(str(value))
+    return row
+
+
+def test_commune_files_district_returns_commune_corrects_district_approves(page, real_units):
+    call_command("loaddata", "procedure_fields", verbosity=0)
+    period_ensure(code="2025-Q2", deadline=timezone.localdate() + datetime.timedelta(days=20))
+    factories.user("xa", unit_code="31564")
+    factories.user("huyen", role=Role.REVIEWER, unit_code="943")
+    factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94")
+
+    # The commune clerk fills the form: totals follow as she types, then she submits.
+    log_in(page, "xa")
+    open_report(page, None, "Quý II/2025")
+    row = type_row(page, "Hộ tịch", {
+        "received_online": 120, "received_in_person": 60, "received_postal": 5,
+        "received_carried_over": 15, "resolved_early": 150, "resolved_on_time": 30,
+        "resolved_late": 0, "pending_in_time": 20, "pending_overdue": 0})
+    expect(row.locator('[data-total="received_total"]')).to_have_text("200")
+    expect(row.locator('[data-total="resolved_total"]')).to_have_text("180")
+    screenshot(page, "report-form")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_text("Đã gửi báo cáo.")).to_be_visible()
+    expect(page.get_by_test_id("report-status")).to_contain_text("Đã gửi")
+    log_out(page)
+
+    # The district returns it with a comment.
+    log_in(page, "huyen")
+    open_report(page, "Xã An Mỹ", "Quý II/2025")
+    comment = "Hộ tịch: 5 hồ sơ trước hạn là đúng hạn"
+    page.get_by_label("Ý kiến (bắt buộc khi trả lại)").fill(comment)
+    page.get_by_role("button", name="Trả lại để sửa").click()
+    expect(page.get_by_test_id("report-status")).to_contain_text("Bị trả lại")
+    log_out(page)
+
+    # The clerk reads the comment, corrects, resubmits.
+    log_in(page, "xa")
+    open_report(page, None, "Quý II/2025")
+    expect(page.get_by_role("alert").filter(has_text="5 hồ sơ trước hạn")).to_be_visible()
+    type_row(page, "Hộ tịch", {"resolved_early": 145, "resolved_on_time": 35})
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_test_id("report-status")).to_contain_text("Đã gửi")
+    log_out(page)
+
+    # The district approves.
+    log_in(page, "huyen")
+    open_report(page, "Xã An Mỹ", "Quý II/2025")
+    page.get_by_role("button", name="Phê duyệt").click()
+    expect(page.get_by_test_id("report-status")).to_contain_text("Đã duyệt")
+    log_out(page)
+
+    # The province sees Xã An Mỹ reported on time.
+    log_in(page, "tinh")
+    open_menu(page, "Việc cần làm")
+    page.get_by_role("link", name="Tình hình nộp báo cáo của các đơn vị").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Quý II/2025")
+    an_my = page.get_by_role("row").filter(has_text="Xã An Mỹ")
+    expect(an_my).to_contain_text("Đã duyệt")
+    expect(an_my).to_contain_text("Đúng hạn")
+    screenshot(page, "completeness")

@@ -1,0 +1,205 @@
+"""Uploading filled templates: web (check, preview, confirm) and `import_dossiers`."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cchc.accounts.models import Role
+from cchc.dossiers import excel, services
+from cchc.dossiers.columns import COLUMNS
+from cchc.dossiers.models import DossierReport, ReportAction, ReportStatus
+from cchc.dossiers.selectors import report_lines
+from cchc.periods.services import period_ensure
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+QUARTER = "2025-Q2"
+AN_MY, NHON_MY_OLD = "31564", "31552"  # two communes of huyện Kế Sách
+
+
+@pytest.fixture(autouse=True)
+def setup_catalogue_and_period():
+    call_command("loaddata", "procedure_fields", verbosity=0)
+    return period_ensure(code=QUARTER, deadline=timezone.localdate() + datetime.timedelta(30))
+
+
+def template_bytes(client, code) -> bytes:
+    response = client.get(reverse("dossiers:template", args=["2008", code, QUARTER]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return response.content
+
+
+def filled(content: bytes, values: dict, sheet_index=0, field_name="Hộ tịch") -> bytes:
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.worksheets[sheet_index]
+    row = next(r for r in range(excel.FIRST_DATA_ROW, sheet.max_row + 1)
+               if sheet.cell(r, 2).value == field_name)
+    for column in COLUMNS:
+        sheet[f"{excel.COUNT_LETTERS[column.field]}{row}"] = values[column.field]
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, content: bytes, name="bao-cao.xlsx", submit=False):
+    file = io.BytesIO(content)
+    file.name = name
+    data = {"file": file}
+    if submit:
+        data["submit"] = "on"
+    return client.post(reverse("dossiers:upload"), data)
+
+
+def test_download_fill_upload_confirm_stores_the_same_numbers(client):
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    figures = factories.figures(received_online=1234, received_total=1274,
+                                resolved_early=1224, resolved_total=1264)
+    preview = upload(client, filled(template_bytes(client, AN_MY), figures))
+    assert preview.status_code == 200
+    (plan,) = preview.context["plans"]
+    assert plan.is_new
+    assert len([c for c in plan.changes if c["field"] == "ho-tich"]) == 12
+    assert not DossierReport.objects.exists()  # nothing before the confirmation
+
+    response = client.post(reverse("dossiers:upload_confirm"))
+    assert response.status_code == 302
+    report = DossierReport.objects.get()
+    ho_tich = factories.field()
+    assert report_lines(report)[ho_tich.pk] == figures
+    assert report.status == ReportStatus.DRAFT
+    assert report.events.get().action == ReportAction.IMPORTED
+
+
+def test_a_template_reflects_stored_figures_and_the_preview_shows_only_changes(client):
+    staff = factories.user("xa", unit_code=AN_MY)
+    client.force_login(staff)
+    services.report_save(user=staff, unit=factories.unit(AN_MY),
+                         period=period_ensure(code=QUARTER),
+                         lines={factories.field(): factories.figures()}, expected_version=0)
+    content = template_bytes(client, AN_MY)
+    changed = filled(content, factories.figures(resolved_early=49, resolved_on_time=36))
+    preview = upload(client, changed, submit=True)
+    (plan,) = preview.context["plans"]
+    ho_tich = {(c["column"], c["old"], c["new"]) for c in plan.changes if c["field"] == "ho-tich"}
+    assert ho_tich == {("resolved_early", 50, 49), ("resolved_on_time", 35, 36)}
+    # Fields the stored report did not have arrive as zeros (blank cells count as 0).
+    assert {c["new"] for c in plan.changes if c["field"] != "ho-tich"} == {0}
+    client.post(reverse("dossiers:upload_confirm"))
+    report = DossierReport.objects.get()
+    assert report.status == ReportStatus.SUBMITTED and report.version == 2
+
+
+def test_errors_are_listed_with_sheet_and_cell_and_nothing_is_saved(client):
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    bad = filled(template_bytes(client, AN_MY), factories.figures(pending_in_time=9))
+    page = upload(client, bad)
+    errors = page.context["errors"]
+    assert errors and all(error.sheet == excel.SHEET_TITLE for error in errors)
+    assert any(error.cell.startswith("L") and "(11)" in error.message for error in errors)
+    assert "chưa lưu gì" in page.content.decode()
+    assert not DossierReport.objects.exists()
+
+
+def test_a_pdf_renamed_to_xlsx_is_refused(client):
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    page = upload(client, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", name="bao-cao.xlsx")
+    assert page.context["errors"] and "Excel" in page.context["errors"][0].message
+
+
+def test_a_unit_outside_the_uploaders_scope_is_refused(client):
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    other = factories.user("other", unit_code=NHON_MY_OLD)
+    client.force_login(other)
+    content = template_bytes(client, NHON_MY_OLD)
+    client.force_login(factories.user("xa2", unit_code=AN_MY))
+    page = upload(client, filled(content, factories.figures()))
+    errors = page.context["errors"]
+    assert any("phạm vi" in error.message for error in errors)
+    assert not DossierReport.objects.exists()
+
+
+def test_the_province_uploads_one_workbook_for_several_units(client):
+    province = factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94")
+    period = period_ensure(code=QUARTER)
+    workbook = excel.template_workbook(factories.unit(AN_MY), period)
+    excel.add_template_sheet(workbook, factories.unit(NHON_MY_OLD), period)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    content = filled(filled(stream.getvalue(), factories.figures()), factories.figures(), 1)
+    client.force_login(province)
+    preview = upload(client, content)
+    assert [plan.unit.code for plan in preview.context["plans"]] == [AN_MY, NHON_MY_OLD]
+    client.post(reverse("dossiers:upload_confirm"))
+    assert set(DossierReport.objects.values_list("unit__code", flat=True)) == {AN_MY,
+                                                                               NHON_MY_OLD}
+
+
+def test_a_report_changed_between_preview_and_confirmation_cancels_the_import(client):
+    staff = factories.user("xa", unit_code=AN_MY)
+    client.force_login(staff)
+    upload(client, filled(template_bytes(client, AN_MY), factories.figures()))
+    services.report_save(user=factories.user("xa2", unit_code=AN_MY), unit=factories.unit(AN_MY),
+                         period=period_ensure(code=QUARTER),
+                         lines={factories.field(): factories.figures(resolved_early=45,
+                                                                     resolved_on_time=40)},
+                         expected_version=0)
+    response = client.post(reverse("dossiers:upload_confirm"), follow=True)
+    assert "vừa được xa2 lưu" in response.content.decode()
+    assert report_lines(DossierReport.objects.get())[factories.field().pk][
+        "resolved_early"] == 45
+
+
+def write_filled(tmp_path, code=AN_MY, **overrides):
+    period = period_ensure(code=QUARTER)
+    stream = io.BytesIO()
+    excel.template_workbook(factories.unit(code), period).save(stream)
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(filled(stream.getvalue(), factories.figures(**overrides)))
+    return path
+
+
+def test_import_command_saves_and_prints_a_summary(tmp_path):
+    out = io.StringIO()
+    call_command("import_dossiers", str(write_filled(tmp_path)), stdout=out)
+    assert "Đã lưu 1 báo cáo" in out.getvalue()
+    assert "Xã An Mỹ" in out.getvalue()
+    report = DossierReport.objects.get()
+    assert report.events.get().user is None  # the command-line operator is not an account
+
+
+def test_import_command_dry_run_saves_nothing(tmp_path):
+    out = io.StringIO()
+    call_command("import_dossiers", str(write_filled(tmp_path)), "--dry-run", stdout=out)
+    assert "không lưu gì" in out.getvalue()
+    assert not DossierReport.objects.exists()
+
+
+def test_import_command_prints_every_error_and_exits_non_zero(tmp_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Không lưu gì"):
+        call_command("import_dossiers", str(write_filled(tmp_path, pending_in_time=9)),
+                     stderr=err)
+    assert f"Trang «{excel.SHEET_TITLE}», ô L" in err.getvalue()
+    assert not DossierReport.objects.exists()
+
+
+def test_import_command_respects_the_users_scope(tmp_path):
+    factories.user("xa", unit_code=NHON_MY_OLD)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_dossiers", str(write_filled(tmp_path)), "--user", "xa",
+                     stderr=err)
+    assert "phạm vi" in err.getvalue()
+    with pytest.raises(CommandError, match="Không có tài khoản"):
+        call_command("import_dossiers", str(write_filled(tmp_path)), "--user", "nobody")
+
+
+def test_import_command_says_when_the_file_is_missing(tmp_path):
+    with pytest.raises(CommandError, match="Không tìm thấy tệp"):
+        call_command("import_dossiers", str(tmp_path / "khong-co.xlsx"))
