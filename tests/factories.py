@@ -6,7 +6,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from cchc.accounts.models import Profile, Role
+from cchc.accounts.models import Role
+from cchc.accounts.services import account_assign
 from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField
 from cchc.periods.models import ReportingPeriod
 from cchc.periods.services import period_ensure
@@ -26,9 +27,8 @@ def period(code: str) -> ReportingPeriod:
 def user(username: str = "staff", *, role: str = Role.UNIT_STAFF, unit_code: str | None = None,
          unit_list: str = BEFORE, password: str = "pass-for-tests-1"):
     account = get_user_model().objects.create_user(username=username, password=password)
-    Profile.objects.create(user=account, role=role,
-                           unit=unit(unit_code, unit_list) if unit_code else None)
-    return account
+    account_assign(user=account, role=role, unit=unit(unit_code, unit_list) if unit_code else None)
+    return get_user_model().objects.get(pk=account.pk)  # fresh permission cache
 
 
 def field(code: str = "ho-tich", name: str = "Hộ tịch") -> ProcedureField:

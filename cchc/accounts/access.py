@@ -28,6 +28,19 @@ class CommandLineOperator:
     def get_full_name(self) -> str:
         return "manage.py"
 
+    def has_perm(self, permission: str) -> bool:
+        return True
+
+
+SUBMIT = "dossiers.submit_dossierreport"
+REVIEW = "dossiers.review_dossierreport"
+CHANGE_LOCKED = "dossiers.change_locked_dossierreport"
+
+
+def can_change_locked(user) -> bool:
+    """Whether ``user`` may change a locked period's reports (always with a reason)."""
+    return user.has_perm(CHANGE_LOCKED)
+
 
 def profile_of(user) -> Profile | None:
     if not user.is_authenticated:
@@ -74,6 +87,8 @@ def can_enter(user, unit: AdministrativeUnit) -> bool:
     """Whether ``user`` may enter and submit ``unit``'s figures: the unit's own staff (any
     role); the provincial office for any unit of its province, since it also receives units'
     files and uploads them; administrators everywhere."""
+    if not user.has_perm(SUBMIT):
+        return False
     if is_administrator(user):
         return True
     profile = profile_of(user)
@@ -97,6 +112,8 @@ def approver_unit(unit: AdministrativeUnit, period_end) -> AdministrativeUnit:
 
 
 def can_review(user, unit: AdministrativeUnit, period_end) -> bool:
+    if not user.has_perm(REVIEW):
+        return False
     if is_administrator(user):
         return True
     profile = profile_of(user)

@@ -22,7 +22,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cchc.accounts.models import Profile, Role
+from cchc.accounts.models import Role
+from cchc.accounts.services import account_assign
 from cchc.demo import public
 from cchc.demo.figures import apportion, synthetic_quarter, year_from_targets
 from cchc.dossiers.models import DataSource, ProcedureField, ReportStatus
@@ -129,7 +130,7 @@ def _create_accounts() -> None:
         if account.unit_code:
             unit = AdministrativeUnit.objects.get(unit_list=account.unit_list,
                                                   code=account.unit_code)
-        Profile.objects.update_or_create(user=user, defaults={"role": account.role, "unit": unit})
+        account_assign(user=user, role=account.role, unit=unit)
 
 
 # --- dossier figures -------------------------------------------------------------------------

@@ -129,6 +129,11 @@ class DossierReport(models.Model):
             models.UniqueConstraint(fields=["unit", "period"], name="report_unique_unit_period"),
         ]
         indexes = [models.Index(fields=["period", "status"], name="report_period_status_idx")]
+        permissions = [
+            ("submit_dossierreport", _("Nhập và gửi báo cáo hồ sơ")),
+            ("review_dossierreport", _("Phê duyệt hoặc trả lại báo cáo hồ sơ")),
+            ("change_locked_dossierreport", _("Sửa báo cáo của kỳ đã khoá (ghi lý do)")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.period}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.accounts.access import can_enter, can_review, is_administrator
+from cchc.accounts.access import can_change_locked, can_enter, can_review
 from cchc.dossiers.columns import FIELD_NAMES, figure_errors
 from cchc.dossiers.models import (
     DataSource,
@@ -23,7 +24,7 @@ from cchc.dossiers.models import (
     ReportEvent,
     ReportStatus,
 )
-from cchc.dossiers.selectors import report_lines
+from cchc.dossiers.selectors import previous_pending, report_lines
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit
 
@@ -116,7 +117,7 @@ def _actor(user):
 def _check_period_open(user, period: ReportingPeriod, reason: str) -> None:
     if not period.is_locked:
         return
-    if not is_administrator(user):
+    if not can_change_locked(user):
         raise ReportRefused(_(
             "Kỳ %(period)s đã khoá: không thể thay đổi. Liên hệ quản trị viên nếu cần sửa."
         ) % {"period": period.label})
@@ -313,6 +314,9 @@ class ImportPlan:
     lines: Mapping[ProcedureField, Mapping[str, int]]
     version: int  # of the stored report when the plan was made (0: none yet)
     changes: list[dict]
+    #: (field name, (6) in the file, (11) of the previous quarter) where they differ: a flag to
+    #: show, never a reason to refuse (domain.md §4).
+    carried_over_flags: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
 
     @property
     def is_new(self) -> bool:
@@ -335,8 +339,12 @@ def import_plan(*, sheets) -> list[ImportPlan]:
         new = {field.pk: {name: values[name] for name in FIELD_NAMES}
                for field, values in sheet.lines.items()}
         changes = _changes({f.pk: f for f in sheet.lines}, report_lines(report), new)
+        previous = previous_pending(sheet.unit, sheet.period)
+        flags = [(f.name, values["received_carried_over"], previous[f.pk])
+                 for f, values in sheet.lines.items()
+                 if f.pk in previous and previous[f.pk] != values["received_carried_over"]]
         plans.append(ImportPlan(sheet.sheet, sheet.unit, sheet.period, sheet.lines,
-                                report.version if report else 0, changes))
+                                report.version if report else 0, changes, flags))
     return plans
 
 

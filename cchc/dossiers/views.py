@@ -11,7 +11,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cchc.accounts.access import can_enter, can_review, can_view, is_administrator, profile_of
+from cchc.accounts.access import (
+    can_change_locked,
+    can_enter,
+    can_review,
+    can_view,
+    profile_of,
+)
 from cchc.dossiers import excel, selectors, services
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values
@@ -54,7 +60,7 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     unit, period = _unit_for_user(request, unit_list, code), _period(period)
     current = selectors.report_for(unit, period)
     editable = can_enter(request.user, unit) and (not period.is_locked
-                                                  or is_administrator(request.user))
+                                                  or can_change_locked(request.user))
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
     forms = _line_forms(unit, period, current, request.POST or None, editable)
@@ -84,7 +90,6 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         "can_review": current is not None and current.status == ReportStatus.SUBMITTED
         and can_review(request.user, unit, period.end),
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],
-        "is_admin": is_administrator(request.user),
     })
 
 

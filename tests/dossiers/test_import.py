@@ -203,3 +203,16 @@ def test_import_command_respects_the_users_scope(tmp_path):
 def test_import_command_says_when_the_file_is_missing(tmp_path):
     with pytest.raises(CommandError, match="Không tìm thấy tệp"):
         call_command("import_dossiers", str(tmp_path / "khong-co.xlsx"))
+
+
+def test_preview_flags_a_carried_over_that_differs_from_last_quarter(client):
+    staff = factories.user("xa", unit_code=AN_MY)
+    factories.report(factories.unit(AN_MY), "2025-Q1",
+                     lines={factories.field(): factories.figures()})
+    client.force_login(staff)
+    content = filled(template_bytes(client, AN_MY),
+                     factories.figures(received_carried_over=12, received_online=58))
+    preview = upload(client, content)
+    (plan,) = preview.context["plans"]
+    assert plan.carried_over_flags == [("Hộ tịch", 12, 10)]
+    assert "khác số đang giải quyết cuối kỳ trước (10)" in preview.content.decode()
