@@ -84,7 +84,7 @@ READ = {
 def test_each_role_reads_only_inside_its_subtree(client, people, role):
     client_for(client, people[role])
     for code, expected in READ[role].items():
-        for page in ("report", "history"):
+        for page in ("report", "history", "template"):
             response = client.get(url(page, code, QUARTER))
             assert response.status_code == expected, (role, code, page)
 
