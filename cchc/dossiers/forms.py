@@ -22,6 +22,7 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.procedure_field = field
         self.previous_pending = previous_pending
+        self.stored: dict[str, int] = {}  # after a conflict: the figures saved meanwhile
         for name in PART_FIELDS:
             column = COLUMN_BY_FIELD[name]
             where = _("Dòng «%(row)s», cột %(number)s") % {"row": field.name,

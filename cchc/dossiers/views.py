@@ -76,6 +76,9 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         except services.ReportConflict as conflict:
             messages.error(request, str(conflict))
             version = conflict.report.version
+            latest = selectors.report_lines(conflict.report)
+            for form in forms:  # show the other person's figures beside the user's own
+                form.stored = latest.get(form.procedure_field.pk, {})
         except (services.ReportRefused, ValidationError) as refusal:
             for message in getattr(refusal, "messages", [str(refusal)]):
                 messages.error(request, message)
@@ -86,7 +89,6 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     return render(request, "dossiers/report.html", {
         "unit": unit, "period": period, "report": current, "forms": forms,
         "columns": COLUMNS, "editable": editable, "version": version,
-        "current_lines": selectors.report_lines(current) if request.method == "POST" else None,
         "can_review": current is not None and current.status == ReportStatus.SUBMITTED
         and can_review(request.user, unit, period.end),
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],

@@ -180,6 +180,7 @@ def test_the_second_editor_is_told_and_keeps_what_they_typed(client, people):
     assert "vừa được xa2 lưu" in text
     key = next(k for k in mine if k.endswith("-resolved_early"))
     assert f'name="{key}" value="44"' in text
+    assert "Bản đã lưu: 50" in text  # the colleague's figure, shown beside the user's own
     assert page.context["version"] == 1  # saving again now overwrites knowingly
     stored = DossierReport.objects.get().lines.order_by("field__position").first()
     assert stored.resolved_early == 50
