@@ -140,7 +140,8 @@ def _check_unit_reports_in(unit: AdministrativeUnit, period: ReportingPeriod) ->
 
 
 def _locked_report(unit, period) -> DossierReport | None:
-    return (DossierReport.objects.select_for_update()
+    # Lock the report row only: who updated it (a nullable join) is read, not locked.
+    return (DossierReport.objects.select_for_update(of=("self",))
             .select_related("updated_by", "period", "unit")
             .filter(unit=unit, period=period).first())
 
