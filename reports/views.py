@@ -1,11 +1,122 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
 
-from cchc.accounts.models import Profile
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from cchc.accounts.access import get_unit_for_user, profile_of
+from cchc.accounts.models import Role
+from cchc.periods.codes import InvalidPeriodCode
+from cchc.periods.models import ReportingPeriod
+from cchc.units.models import AdministrativeUnit
+from reports import selectors
+from reports.filters import RankingFilter
+from reports.kpis import KPIS
+from reports.tables import RankingTable
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    profile = Profile.objects.select_related("unit", "unit__parent").filter(
-        user=request.user
-    ).first()
+    """The provincial office lands on its province's ranking; unit staff on their inbox."""
+    profile = profile_of(request.user)
+    if profile and profile.unit and profile.role == Role.PROVINCIAL_OFFICE:
+        period = selectors.latest_period_with_figures(
+            AdministrativeUnit.objects.subtree_of(profile.unit))
+        if period:
+            return redirect("reports:ranking", profile.unit.unit_list, profile.unit.code,
+                            period.code)
+    if profile and profile.unit:
+        return redirect("dossiers:inbox")
     return render(request, "reports/home.html", {"profile": profile})
+
+
+def _period(code: str) -> ReportingPeriod:
+    try:
+        return ReportingPeriod.objects.get_by_code(code)
+    except (InvalidPeriodCode, ReportingPeriod.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def dashboard(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_list, code)
+    board = selectors.unit_dashboard(unit, _period(period))
+    return render(request, "reports/dashboard.html", {
+        "unit": unit, "board": board, "kpis": KPIS,
+        "chart_data": _chart_data(board),
+        "successors": list(unit.successor_links.select_related("successor")),
+    })
+
+
+def _chart_data(board) -> dict:
+    def percent(value):
+        return None if value is None else round(float(value) * 100, 2)
+
+    return {
+        "labels": {
+            "early": _("Trước hạn (8)"), "onTime": _("Đúng hạn (9)"), "late": _("Quá hạn (10)"),
+            "onTimeRate": f"{KPIS['on_time_rate'].label}: {KPIS['on_time_rate'].formula}",
+            "onlineRate": f"{KPIS['online_rate'].label}: {KPIS['online_rate'].formula}",
+        },
+        "fields": [name for name, _t in board.by_field],
+        "early": [t["resolved_early"] for _n, t in board.by_field],
+        "onTime": [t["resolved_on_time"] for _n, t in board.by_field],
+        "late": [t["resolved_late"] for _n, t in board.by_field],
+        "periods": [p.label for p in board.trend_periods],
+        "onTimeRate": [percent(v) for v in board.trend["on_time_rate"]],
+        "onlineRate": [percent(v) for v in board.trend["online_rate"]],
+    }
+
+
+def _ranking_for(request, unit_list, code, period):
+    root = get_unit_for_user(request.user, unit_list, code)
+    period = _period(period)
+    candidates = selectors.ranking_units(root, period, level=request.GET.get("level") or None)
+    filters = RankingFilter(request.GET or None, queryset=candidates, root=root)
+    return root, period, filters, selectors.ranking(filters.qs, period, filters.kpi_key)
+
+
+def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    if request.GET.get("ky") and request.GET["ky"] != period:
+        query = request.GET.copy()
+        return redirect(f"{request.path.replace(period, query.pop('ky')[0])}?"
+                        f"{query.urlencode()}")
+    root, period, filters, result = _ranking_for(request, unit_list, code, period)
+    table = RankingTable(result.rows, ranking=result)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "reports/ranking.html", {
+        "root": root, "period": period, "filters": filters, "ranking": result, "table": table,
+        "periods": selectors.periods_to_choose(root, timezone.localdate()),
+        "kpis": KPIS, "completeness": selectors.completeness_counts(root, period),
+    })
+
+
+def ranking_csv(request: HttpRequest, unit_list: str, code: str, period: str):
+    """The ranking as shown, with the current filters: UTF-8 with BOM so Excel shows
+    Vietnamese correctly; rates as decimals with 4 places, empty without a denominator."""
+    root, period, filters, result = _ranking_for(request, unit_list, code, period)
+    response = StreamingHttpResponse(_csv_rows(result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"xep-hang-{root.code}-{period.code}-{result.kpi.key}.csv")
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_rows(result):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(["rank", "rank_of", "rank_change", "unit_code", "unit_name",
+                           "period", *KPIS])
+    for row in result.rows:
+        yield writer.writerow([
+            row.rank or "", result.size if row.rank else "",
+            "" if row.rank_change is None else row.rank_change, row.unit.code, row.unit.name,
+            result.period.code,
+            *("" if row.values[k] is None else (f"{row.values[k]:.4f}" if KPIS[k].is_rate
+                                                else row.values[k]) for k in KPIS),
+        ])

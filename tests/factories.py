@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from cchc.accounts.models import Role
 from cchc.accounts.services import account_assign
-from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField
+from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.periods.services import period_ensure
 from cchc.units.models import AdministrativeUnit, UnitList
@@ -53,9 +53,11 @@ def figures(**overrides: int) -> dict[str, int]:
 
 
 def report(unit_obj: AdministrativeUnit, period_code: str, *, lines=None,
-           submitted_at: datetime.datetime | None = None) -> DossierReport:
+           submitted_at: datetime.datetime | None = None,
+           status: str = ReportStatus.APPROVED) -> DossierReport:
+    """A stored report, approved unless said otherwise (the usual state of past quarters)."""
     created = DossierReport.objects.create(unit=unit_obj, period=period(period_code),
-                                           submitted_at=submitted_at)
+                                           submitted_at=submitted_at, status=status)
     for field_obj, values in (lines or {field(): figures()}).items():
         DossierLine.objects.create(report=created, field=field_obj, **values)
     return created

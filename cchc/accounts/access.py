@@ -9,6 +9,7 @@ outside the user's scope answers 404, so the existence of other units' reports i
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from cchc.accounts.models import Profile, Role
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level
@@ -120,3 +121,13 @@ def can_review(user, unit: AdministrativeUnit, period_end) -> bool:
     if profile is None or profile.role not in (Role.REVIEWER, Role.PROVINCIAL_OFFICE):
         return False
     return profile.unit_id == approver_unit(unit, period_end).pk
+
+
+def get_unit_for_user(user, unit_list: str, code: str) -> AdministrativeUnit:
+    """The unit, with its parents loaded, if ``user`` may see it; 404 otherwise (also when it
+    exists but is outside the user's scope, so its existence is not revealed)."""
+    unit = (AdministrativeUnit.objects.select_related("parent", "parent__parent", "province")
+            .filter(unit_list=unit_list, code=code).first())
+    if unit is None or not can_view(user, unit):
+        raise Http404
+    return unit

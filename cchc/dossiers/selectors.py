@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.access import can_review, units_in_scope
 from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
 from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField, ReportStatus
-from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit
 
 #: Counts of what happened during a period: a longer period sums its quarters'.
@@ -52,32 +52,59 @@ def combine_quarters(quarters: Iterable[Mapping[str, int]]) -> dict[str, int]:
     return {name: combined[name] for name in FIELD_NAMES}
 
 
-def filed_totals(unit_ids: Iterable[int], period: ReportingPeriod) -> dict[str, int]:
-    """The sum over ``unit_ids`` and all fields of the figures filed for ``period`` itself."""
-    sums = DossierLine.objects.filter(report__unit_id__in=list(unit_ids), report__period=period)
-    row = sums.aggregate(**{name: Sum(name) for name in FIELD_NAMES})
-    return {name: row[name] or 0 for name in FIELD_NAMES}
+#: Reports whose figures count in totals, rates and rankings: sent or approved. Drafts and
+#: returned reports are not the unit's figures yet.
+COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def counted_lines():
+    return DossierLine.objects.filter(report__status__in=COUNTED_STATUSES)
+
+
+def _quarter_codes(period: ReportingPeriod) -> list[str]:
+    """The filed periods a period is made of: its quarters, or a month itself."""
+    return [q.code for q in period.spec.quarters()] or [period.code]
+
+
+def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
+                  key: str | None = None) -> dict[tuple, dict[str, int]]:
+    """Figures per (period code, group) for ``unit_ids`` together, in ONE aggregate query.
+
+    ``key`` groups within the units, e.g. ``"report__unit_id"`` (per unit) or ``"field_id"``
+    (per field); ``None`` sums everything. A longer period is derived from its quarters with
+    ``combine_quarters``; a group with no figures in any quarter is left out.
+    """
+    needed = {code for period in periods for code in _quarter_codes(period)}
+    group = (key,) if key else ()
+    rows = (
+        counted_lines()
+        .filter(report__unit_id__in=list(unit_ids), report__period__code__in=needed)
+        .values("report__period__code", *group)
+        .annotate(**{name: Sum(name) for name in FIELD_NAMES})
+        .order_by()
+    )
+    by_quarter: dict[tuple, dict] = {}
+    groups = set()
+    for row in rows:
+        by_quarter[(row["report__period__code"], row[key] if key else None)] = row
+        groups.add(row[key] if key else None)
+    empty = dict.fromkeys(FIELD_NAMES, 0)
+    result = {}
+    for period in periods:
+        for group_value in groups:
+            quarters = [by_quarter.get((code, group_value)) for code in _quarter_codes(period)]
+            if any(quarters):
+                result[(period.code, group_value)] = combine_quarters(q or empty for q in quarters)
+    return result
 
 
 def derived_totals(unit_ids: Iterable[int], period: ReportingPeriod) -> dict[str, int]:
-    """Figures of ``period`` for the units together, derived from their quarterly reports.
+    """Figures of ``period`` for the units together (zeros where nothing counts yet).
 
-    One aggregate query grouped by quarter, whatever the number of units or fields.
+    One aggregate query whatever the number of units or fields.
     """
-    unit_ids = list(unit_ids)
-    quarter_codes = [q.code for q in period.spec.quarters()]
-    if period.kind == PeriodKind.MONTH or not quarter_codes:
-        return filed_totals(unit_ids, period)
-    rows = (
-        DossierLine.objects.filter(
-            report__unit_id__in=unit_ids, report__period__code__in=quarter_codes
-        )
-        .values("report__period__code")
-        .annotate(**{name: Sum(name) for name in FIELD_NAMES})
-    )
-    by_quarter = {row["report__period__code"]: row for row in rows}
-    empty = dict.fromkeys(FIELD_NAMES, 0)
-    return combine_quarters(by_quarter.get(code, empty) for code in quarter_codes)
+    series = totals_series(unit_ids, [period])
+    return series.get((period.code, None), dict.fromkeys(FIELD_NAMES, 0))
 
 
 def report_lines(report) -> dict[int, dict[str, int]]:

@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from cchc.accounts.access import (
     can_change_locked,
     can_enter,
     can_review,
-    can_view,
+    get_unit_for_user,
     profile_of,
 )
 from cchc.dossiers import excel, selectors, services
@@ -28,13 +28,7 @@ from cchc.units.models import AdministrativeUnit
 
 
 def _unit_for_user(request: HttpRequest, unit_list: str, code: str) -> AdministrativeUnit:
-    unit = get_object_or_404(
-        AdministrativeUnit.objects.select_related("parent", "parent__parent", "province"),
-        unit_list=unit_list, code=code,
-    )
-    if not can_view(request.user, unit):
-        raise Http404
-    return unit
+    return get_unit_for_user(request.user, unit_list, code)
 
 
 def _period(code: str) -> ReportingPeriod:

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from tests.conftest import CHROMIUM
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.10.3" / "axe.min.js"
 
 
 @pytest.fixture

@@ -61,3 +61,30 @@ def test_replace_writes_all_reports_or_nothing():
     assert dossier_reports_replace(reports=[good]) == 1
     assert dossier_reports_replace(reports=[good]) == 1  # replaced, not duplicated
     assert DossierReport.objects.count() == 1
+
+
+def test_drafts_and_returned_reports_do_not_count_in_totals():
+    commune, other = factories.unit("31564"), factories.unit("31552")
+    factories.report(commune, "2023-Q1", lines={factories.field(): Q1})
+    factories.report(other, "2023-Q1", lines={factories.field(): Q2}, status=ReportStatus.DRAFT)
+    third = factories.unit("31567")
+    factories.report(third, "2023-Q1", lines={factories.field(): Q3},
+                     status=ReportStatus.RETURNED)
+    totals = derived_totals([commune.pk, other.pk, third.pk], factories.period("2023-Q1"))
+    assert totals == Q1
+
+
+def test_totals_per_unit_and_period_come_from_one_query(django_assert_num_queries):
+    from cchc.dossiers.selectors import totals_series
+
+    commune, other = factories.unit("31564"), factories.unit("31552")
+    for code, figures in (("2023-Q1", Q1), ("2023-Q2", Q2)):
+        factories.report(commune, code, lines={factories.field(): figures})
+    factories.report(other, "2023-Q2", lines={factories.field(): Q3})
+    periods = [factories.period("2023-Q1"), factories.period("2023-Q2"),
+               factories.period("2023-H1")]
+    with django_assert_num_queries(1):
+        series = totals_series([commune.pk, other.pk], periods, key="report__unit_id")
+    assert series[("2023-H1", commune.pk)] == combine_quarters([Q1, Q2])
+    assert series[("2023-Q2", other.pk)] == Q3
+    assert ("2023-Q1", other.pk) not in series

@@ -1,0 +1,269 @@
+"""Dashboards and rankings: every number read through ``reports.kpis`` and a fixed number of
+aggregate queries, whatever the number of units or periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from cchc.dossiers.columns import FIELD_NAMES
+from cchc.dossiers.models import DossierReport, ProcedureField
+from cchc.dossiers.selectors import COUNTED_STATUSES, completeness, totals_series
+from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.ranking import competition_ranks
+from cchc.units.models import REFORM_DATE, AdministrativeUnit, Succession, UnitList
+from reports.kpis import KPIS, kpi_values
+
+EMPTY = dict.fromkeys(FIELD_NAMES, 0)
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+def periods_of_kind_up_to(period: ReportingPeriod, count: int) -> list[ReportingPeriod]:
+    """The ``count`` consecutive periods of ``period``'s kind ending with it, oldest first
+    (those not set up in the app are left out)."""
+    specs = [period.spec]
+    while len(specs) < count:
+        specs.append(specs[-1].previous())
+    found = {p.code: p for p in ReportingPeriod.objects.filter(code__in=[s.code for s in specs])}
+    return [found[s.code] for s in reversed(specs) if s.code in found]
+
+
+def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(code=period.spec.previous().code).first()
+
+
+def same_period_last_year(period: ReportingPeriod) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(kind=period.kind, number=period.number,
+                                          year=period.year - 1).first()
+
+
+def latest_period_with_figures(units) -> ReportingPeriod | None:
+    """The latest quarter for which any of ``units`` has counted figures."""
+    report = (DossierReport.objects.filter(unit__in=units, status__in=COUNTED_STATUSES,
+                                           period__kind=PeriodKind.QUARTER)
+              .select_related("period").order_by("-period__end").first())
+    return report.period if report else None
+
+
+# --- a unit's figures across the reform -------------------------------------------------------
+
+
+@dataclass
+class Basis:
+    """Whose reports make a unit's figures for one period."""
+
+    unit_ids: list[int]
+    predecessors: list[AdministrativeUnit] = field(default_factory=list)
+    divided: list[AdministrativeUnit] = field(default_factory=list)
+
+    @property
+    def is_reconstructed(self) -> bool:
+        return bool(self.predecessors)
+
+
+def basis(unit: AdministrativeUnit, period: ReportingPeriod,
+          predecessors: list | None = None) -> Basis:
+    """A new unit before 1/7/2025 is its predecessors summed "in today's boundaries"; a
+    divided predecessor is counted whole and named, as the series is then only approximately
+    comparable. An old unit has no figures after 30/6/2025."""
+    if unit.unit_list == UnitList.FROM_2025 and period.end < REFORM_DATE:
+        links = predecessors if predecessors is not None else predecessor_links(unit)
+        olds = [link.predecessor for link in links]
+        divided = [link.predecessor for link in links if link.kind == Succession.DIVIDED]
+        return Basis([u.pk for u in olds], olds, divided)
+    if unit.unit_list == UnitList.BEFORE_2025 and period.end >= REFORM_DATE:
+        return Basis([])
+    return Basis([unit.pk])
+
+
+def predecessor_links(unit: AdministrativeUnit) -> list:
+    return list(unit.predecessor_links.select_related("predecessor").order_by(
+        "predecessor__code"))
+
+
+# --- the unit dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class Card:
+    kpi: object
+    value: Decimal | int | None
+    previous: Decimal | int | None
+    last_year: Decimal | int | None
+
+    @staticmethod
+    def _delta(a, b):
+        if a is None or b is None:
+            return None
+        return a - b
+
+    @property
+    def change_on_previous(self):
+        return self._delta(self.value, self.previous)
+
+    @property
+    def change_on_last_year(self):
+        return self._delta(self.value, self.last_year)
+
+
+@dataclass
+class Dashboard:
+    unit: AdministrativeUnit
+    period: ReportingPeriod
+    previous: ReportingPeriod | None
+    last_year: ReportingPeriod | None
+    totals: dict
+    cards: list[Card]
+    by_field: list[tuple[str, dict]]  # (field name, its totals), largest first
+    trend_periods: list[ReportingPeriod]
+    trend: dict[str, list]  # kpi key -> values per trend period
+    reconstructed: list[ReportingPeriod]  # periods summed from predecessors
+    divided: list[AdministrativeUnit]
+    completeness: tuple[int, int]  # (submitted on time, due) for the period's quarters
+
+    @property
+    def has_figures(self) -> bool:
+        return any(self.totals.values())
+
+
+def _series(unit, periods, links) -> dict[str, dict]:
+    """Totals per period code for ``unit`` over ``periods``, across the reform: at most two
+    aggregate queries (one per list)."""
+    groups: dict[tuple, list] = {}
+    for period in periods:
+        ids = tuple(basis(unit, period, links).unit_ids)
+        if ids:
+            groups.setdefault(ids, []).append(period)
+    result = {}
+    for ids, group in groups.items():
+        for (code, _none), totals in totals_series(ids, group).items():
+            result[code] = totals
+    return result
+
+
+def unit_dashboard(unit: AdministrativeUnit, period: ReportingPeriod) -> Dashboard:
+    links = predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
+    previous, last_year = previous_period(period), same_period_last_year(period)
+    trend_periods = periods_of_kind_up_to(period, 8)
+    wanted = {p.code: p for p in [*trend_periods, previous, last_year] if p is not None}
+    series = _series(unit, list(wanted.values()), links)
+
+    def values_for(p):
+        return kpi_values(series.get(p.code, EMPTY)) if p else dict.fromkeys(KPIS)
+
+    now, before, year_ago = values_for(period), values_for(previous), values_for(last_year)
+    by_field_rows = totals_series(basis(unit, period, links).unit_ids, [period], key="field_id")
+    names = dict(ProcedureField.objects.values_list("pk", "name"))
+    by_field = sorted(((names[f], t) for (_c, f), t in by_field_rows.items()),
+                      key=lambda item: -item[1]["resolved_total"])
+    reconstructed = [p for p in wanted.values() if basis(unit, p, links).is_reconstructed]
+    return Dashboard(
+        unit=unit, period=period, previous=previous, last_year=last_year,
+        totals=series.get(period.code, EMPTY),
+        cards=[Card(kpi, now[key], before[key], year_ago[key]) for key, kpi in KPIS.items()],
+        by_field=by_field,
+        trend_periods=trend_periods,
+        trend={key: [values_for(p)[key] for p in trend_periods]
+               for key in ("on_time_rate", "online_rate")},
+        reconstructed=sorted(reconstructed, key=lambda p: p.end),
+        divided=basis(unit, period, links).divided if links else [],
+        completeness=completeness_counts(unit, period),
+    )
+
+
+def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tuple[int, int]:
+    """(reports submitted on time, reports due) under ``root`` for the period's quarters.
+
+    Completeness = submitted on time / due, over every unit that must report each quarter.
+    """
+    on_time = due = 0
+    codes = [spec.code for spec in period.spec.quarters() or [period.spec]]
+    for quarter in ReportingPeriod.objects.filter(code__in=codes).order_by("end"):
+        if root.valid_to and quarter.end > root.valid_to or \
+                root.valid_from and quarter.end < root.valid_from:
+            continue
+        state = completeness(root, quarter)
+        on_time += state.on_time
+        due += state.due
+    return on_time, due
+
+
+# --- rankings ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RankRow:
+    unit: AdministrativeUnit
+    totals: dict
+    values: dict
+    rank: int | None
+    previous_rank: int | None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (positive: moved up)."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+@dataclass
+class Ranking:
+    kpi: object
+    period: ReportingPeriod
+    previous: ReportingPeriod | None
+    rows: list[RankRow]
+
+    @property
+    def size(self) -> int:
+        """How many units were ranked (those with a value): the "13" of "3/13"."""
+        return sum(1 for row in self.rows if row.rank is not None)
+
+
+def ranking_units(parent: AdministrativeUnit, period: ReportingPeriod,
+                  level: int | None = None):
+    """The units ranked together: ``parent``'s children, or every unit of ``level`` below it,
+    in force at the period's end. Always within one list (the parent's)."""
+    units = AdministrativeUnit.objects.filter(unit_list=parent.unit_list).as_of(period.end)
+    if level:
+        units = units.filter(Q(province=parent) | Q(parent=parent), level=level)
+    else:
+        units = units.filter(parent=parent)
+    return units.select_related("parent").order_by("code")
+
+
+def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
+    """Units ranked by a KPI: ties share a rank and the next rank skips (1, 2, 2, 4); Δrank
+    against the previous period of the same kind for the same units. Two aggregate queries."""
+    kpi = KPIS[kpi_key]
+    units = list(units)
+    ids = [u.pk for u in units]
+    previous = previous_period(period)
+    current = totals_series(ids, [period], key="report__unit_id")
+    values = {u.pk: kpi_values(current.get((period.code, u.pk), EMPTY)) for u in units}
+    has_figures = {u.pk for u in units if (period.code, u.pk) in current}
+    ranks = competition_ranks({pk: values[pk][kpi_key] for pk in has_figures},
+                              descending=kpi.higher_is_better)
+    previous_ranks = {}
+    if previous is not None:
+        before = totals_series(ids, [previous], key="report__unit_id")
+        previous_ranks = competition_ranks(
+            {pk: kpi.value(totals) for (_code, pk), totals in before.items()},
+            descending=kpi.higher_is_better)
+    rows = [RankRow(u, current.get((period.code, u.pk), EMPTY), values[u.pk], ranks.get(u.pk),
+                    previous_ranks.get(u.pk)) for u in units]
+    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.unit.code))
+    return Ranking(kpi, period, previous, rows)
+
+
+def periods_to_choose(unit: AdministrativeUnit, today) -> list[ReportingPeriod]:
+    """Quarters, half-years, nine months and years in which ``unit``'s list is in force and
+    whose data window has opened, newest first."""
+    in_list = {"end__gte": REFORM_DATE} if unit.unit_list == UnitList.FROM_2025 else {
+        "end__lt": REFORM_DATE}
+    return list(ReportingPeriod.objects.exclude(kind=PeriodKind.MONTH)
+                .filter(cutoff_start__lte=today, **in_list).order_by("-end", "kind")[:60])

@@ -1,0 +1,28 @@
+from django import template
+
+from cchc.formatting import format_count, format_percent
+
+register = template.Library()
+
+
+@register.filter
+def kpi_display(kpi, value) -> str:
+    """``{{ kpi|kpi_display:value }}``: 96,86 % for a rate, 20.593 for a count."""
+    return kpi.display(value)
+
+
+@register.filter
+def kpi_change(kpi, change) -> str:
+    """A change in percentage points for a rate (+1,25 điểm %), or in units for a count."""
+    if change is None:
+        return "–"
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    if kpi.is_rate:
+        return f"{sign}{format_percent(abs(change)).replace(' %', '')} điểm %"
+    return f"{sign}{format_count(abs(change))}"
+
+
+@register.filter
+def trend_rows(board):
+    return zip(board.trend_periods, board.trend["on_time_rate"], board.trend["online_rate"],
+               strict=True)

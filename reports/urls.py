@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("tong-hop/<str:unit_list>/<str:code>/<period:period>/", views.dashboard,
+         name="dashboard"),
+    path("xep-hang/<str:unit_list>/<str:code>/<period:period>/", views.ranking, name="ranking"),
+    path("xep-hang/<str:unit_list>/<str:code>/<period:period>/csv/", views.ranking_csv,
+         name="ranking_csv"),
+]
