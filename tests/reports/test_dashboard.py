@@ -155,3 +155,30 @@ def test_home_sends_the_province_to_its_ranking_and_staff_to_their_inbox(client)
     assert client.get("/").url == reverse("reports:ranking", args=["2008", "94", "2024-Q4"])
     client.force_login(factories.user("xa", unit_code="31564"))
     assert client.get("/").url == reverse("dossiers:inbox")
+
+
+def test_ranking_filters_by_level_and_parent(admin_client):
+    ke_sach = factories.unit("943")
+    factories.period("2024-Q4")
+    url = reverse("reports:ranking", args=["2008", "94", "2024-Q4"])
+    page = admin_client.get(url, {"level": "3", "parent": str(ke_sach.pk)})
+    units = {row.unit.parent_id for row in page.context["ranking"].rows}
+    assert units == {ke_sach.pk} and len(page.context["ranking"].rows) == 13
+
+
+def test_completeness_counts_reports_sent_on_time_against_those_due():
+    import datetime
+
+    from django.utils import timezone
+
+    from cchc.dossiers import services
+    from cchc.periods.services import period_ensure
+    from reports.selectors import completeness_counts
+
+    period = period_ensure(code="2025-Q2",
+                           deadline=timezone.localdate() + datetime.timedelta(days=5))
+    staff = factories.user("xa", unit_code="31564")
+    services.report_save(user=staff, unit=factories.unit("31564"), period=period,
+                         lines={factories.field(): factories.figures()}, expected_version=0,
+                         submit=True)
+    assert completeness_counts(factories.unit("943"), period) == (1, 14)
