@@ -236,6 +236,31 @@ def ranking_units(parent: AdministrativeUnit, period: ReportingPeriod,
     return units.select_related("parent").order_by("code")
 
 
+@dataclass
+class UnitRow:
+    """One unit's figures for a period: the 12 counts, every KPI, and whether it filed."""
+
+    unit: AdministrativeUnit
+    totals: dict
+    values: dict
+    has_figures: bool
+
+
+def unit_rows(units, period: ReportingPeriod) -> list[UnitRow]:
+    """Each unit's own figures for ``period``, in the order given: one aggregate query.
+
+    The per-unit sheet of the summary workbook, its CSV and the ranking all start here.
+    """
+    units = list(units)
+    current = totals_series([u.pk for u in units], [period], key="report__unit_id")
+    rows = []
+    for unit in units:
+        totals = current.get((period.code, unit.pk))
+        rows.append(UnitRow(unit, totals or EMPTY, kpi_values(totals or EMPTY),
+                            totals is not None))
+    return rows
+
+
 def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
     """Units ranked by a KPI: ties share a rank and the next rank skips (1, 2, 2, 4); Δrank
     against the previous period of the same kind for the same units. Two aggregate queries."""
@@ -243,9 +268,9 @@ def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
     units = list(units)
     ids = [u.pk for u in units]
     previous = previous_period(period)
-    current = totals_series(ids, [period], key="report__unit_id")
-    values = {u.pk: kpi_values(current.get((period.code, u.pk), EMPTY)) for u in units}
-    has_figures = {u.pk for u in units if (period.code, u.pk) in current}
+    base = {row.unit.pk: row for row in unit_rows(units, period)}
+    values = {pk: row.values for pk, row in base.items()}
+    has_figures = {pk for pk, row in base.items() if row.has_figures}
     ranks = competition_ranks({pk: values[pk][kpi_key] for pk in has_figures},
                               descending=kpi.higher_is_better)
     previous_ranks = {}
@@ -254,7 +279,7 @@ def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
         previous_ranks = competition_ranks(
             {pk: kpi.value(totals) for (_code, pk), totals in before.items()},
             descending=kpi.higher_is_better)
-    rows = [RankRow(u, current.get((period.code, u.pk), EMPTY), values[u.pk], ranks.get(u.pk),
+    rows = [RankRow(u, base[u.pk].totals, values[u.pk], ranks.get(u.pk),
                     previous_ranks.get(u.pk)) for u in units]
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.unit.code))
     return Ranking(kpi, period, previous, rows)

@@ -1,5 +1,3 @@
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +10,7 @@ from cchc.accounts.models import Role
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit
-from reports import selectors
+from reports import exports, selectors
 from reports.filters import RankingFilter
 from reports.kpis import KPIS
 from reports.tables import RankingTable
@@ -92,31 +90,26 @@ def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> Htt
     })
 
 
-def ranking_csv(request: HttpRequest, unit_list: str, code: str, period: str):
-    """The ranking as shown, with the current filters: UTF-8 with BOM so Excel shows
-    Vietnamese correctly; rates as decimals with 4 places, empty without a denominator."""
-    root, period, filters, result = _ranking_for(request, unit_list, code, period)
-    response = StreamingHttpResponse(_csv_rows(result), content_type="text/csv; charset=utf-8")
+def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
+    """The summary workbook of what the ranking page shows, with its filters, streamed."""
+    root, period, filters, _result = _ranking_for(request, unit_list, code, period)
+    summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key)
+    response = StreamingHttpResponse(
+        exports.stream(lambda file: exports.write_workbook(summary, file)), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        True, f"xep-hang-{root.code}-{period.code}-{result.kpi.key}.csv")
+        True, f"tong-hop-{root.code}-{period.code}.xlsx")
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def summary_csv(request: HttpRequest, unit_list: str, code: str, period: str):
+    """The per-unit sheet as CSV, for the units the ranking page shows (its filters kept)."""
+    root, period, filters, _result = _ranking_for(request, unit_list, code, period)
+    rows = selectors.unit_rows(filters.qs, period)
+    response = StreamingHttpResponse(exports.iter_csv(rows, period),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"theo-don-vi-{root.code}-{period.code}.csv")
+    return response
 
 
-def _csv_rows(result):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(["rank", "rank_of", "rank_change", "unit_code", "unit_name",
-                           "period", *KPIS])
-    for row in result.rows:
-        yield writer.writerow([
-            row.rank or "", result.size if row.rank else "",
-            "" if row.rank_change is None else row.rank_change, row.unit.code, row.unit.name,
-            result.period.code,
-            *("" if row.values[k] is None else (f"{row.values[k]:.4f}" if KPIS[k].is_rate
-                                                else row.values[k]) for k in KPIS),
-        ])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

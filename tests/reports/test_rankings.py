@@ -8,7 +8,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-KE_SACH_COMMUNES = ["31552", "31564", "31567", "31570"]
+KE_SACH_COMMUNES = ["31552", "31564", "31555", "31558"]
 
 
 def in_time(early, on_time, late):
@@ -33,7 +33,7 @@ def test_ties_share_a_rank_and_the_next_rank_skips():
                                               code__in=KE_SACH_COMMUNES)
     result = ranking(units, factories.period("2024-Q4"), "on_time_rate")
     assert [(row.unit.code, row.rank) for row in result.rows] == [
-        ("31552", 1), ("31564", 2), ("31567", 2), ("31570", 4)]
+        ("31552", 1), ("31555", 2), ("31564", 2), ("31558", 4)]
     assert result.size == 4
 
 
@@ -67,7 +67,7 @@ def test_rank_change_against_the_previous_period():
                                                   "on_time_rate").rows}
     assert (rows["31564"].rank, rows["31564"].rank_change) == (1, 1)  # 2nd → 1st: ↑1
     assert (rows["31552"].rank, rows["31552"].rank_change) == (3, -2)  # 1st → 3rd: ↓2
-    assert rows["31567"].rank_change == 1
+    assert rows["31555"].rank_change == 1
 
 
 def test_a_ranking_never_mixes_units_of_the_two_lists():
