@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -241,7 +241,16 @@ def _ranking_sheet(workbook, summary: Summary) -> None:
 
 
 def write_workbook(summary: Summary, stream) -> None:
-    """The summary workbook — Biểu II.06a, Theo đơn vị, Xếp hạng — written to ``stream``."""
+    """The summary workbook — Biểu II.06a, Theo đơn vị, Xếp hạng — written to ``stream``.
+
+    Always in Vietnamese, whatever the interface language: it is the official form that is
+    forwarded upward and printed.
+    """
+    with translation.override("vi"):
+        _write_workbook(summary, stream)
+
+
+def _write_workbook(summary: Summary, stream) -> None:
     workbook = Workbook(write_only=True)
     workbook.properties.title = _("Tình hình, kết quả giải quyết TTHC – %(unit)s – %(period)s") \
         % {"unit": summary.root.name, "period": summary.period.label}

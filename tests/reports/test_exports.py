@@ -208,3 +208,12 @@ def test_kpi_values_in_the_csv_come_from_the_one_definition(ke_sach_filed):
     line = list(exports.csv_rows(rows, factories.period(PERIOD)))[1]
     expected = KPIS["on_time_rate"].value(rows[0].totals)
     assert line[-3] == f"{expected:.4f}"
+
+
+def test_the_official_workbook_stays_vietnamese_in_the_english_interface(admin_client,
+                                                                         ke_sach_filed):
+    admin_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = admin_client.get(reverse("reports:ranking", args=["2008", "943", PERIOD]))
+    assert "Download Excel" in page.content.decode()
+    book = workbook_for(admin_client)
+    assert book.sheetnames == ["Biểu II.06a", "Theo đơn vị", "Xếp hạng"]
