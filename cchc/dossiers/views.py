@@ -59,26 +59,9 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
     forms = _line_forms(unit, period, current, request.POST or None, editable)
     version = int(request.POST.get("version") or (current.version if current else 0))
-    if request.method == "POST" and editable and all(form.is_valid() for form in forms):
-        try:
-            services.report_save(
-                user=request.user, unit=unit, period=period,
-                lines={form.procedure_field: form.figures for form in forms},
-                expected_version=version, submit="submit" in request.POST,
-                reason=request.POST.get("reason", ""),
-            )
-        except services.ReportConflict as conflict:
-            messages.error(request, str(conflict))
-            version = conflict.report.version
-            latest = selectors.report_lines(conflict.report)
-            for form in forms:  # show the other person's figures beside the user's own
-                form.stored = latest.get(form.procedure_field.pk, {})
-        except (services.ReportRefused, ValidationError) as refusal:
-            for message in getattr(refusal, "messages", [str(refusal)]):
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Đã gửi báo cáo.") if "submit" in request.POST
-                             else _("Đã lưu bản nháp."))
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        saved, version = _save(request, unit, period, forms, version)
+        if saved:
             return redirect(request.path)
     return render(request, "dossiers/report.html", {
         "unit": unit, "period": period, "report": current, "forms": forms,
@@ -87,6 +70,30 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         and can_review(request.user, unit, period.end),
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],
     })
+
+
+def _save(request, unit, period, forms, version) -> tuple[bool, int]:
+    """Save the posted forms; on failure say why, keep the user's figures, and after a
+    conflict show the figures saved meanwhile beside them."""
+    submit = "submit" in request.POST
+    try:
+        services.report_save(
+            user=request.user, unit=unit, period=period,
+            lines={form.procedure_field: form.figures for form in forms},
+            expected_version=version, submit=submit, reason=request.POST.get("reason", ""),
+        )
+    except services.ReportConflict as conflict:
+        messages.error(request, str(conflict))
+        latest = selectors.report_lines(conflict.report)
+        for form in forms:
+            form.stored = latest.get(form.procedure_field.pk, {})
+        return False, conflict.report.version
+    except (services.ReportRefused, ValidationError) as refusal:
+        for message in getattr(refusal, "messages", [str(refusal)]):
+            messages.error(request, message)
+        return False, version
+    messages.success(request, _("Đã gửi báo cáo.") if submit else _("Đã lưu bản nháp."))
+    return True, version
 
 
 @require_POST
