@@ -120,7 +120,8 @@ def _title_rows(sheet, lines: list[str], width: int) -> None:
 
 
 def _signature(sheet, summary: Summary, width: int, first_row: int) -> None:
-    """Người lập biểu on the left; place, date and thủ trưởng đơn vị on the right."""
+    """Người lập biểu on the left; place, date and thủ trưởng đơn vị on the right, below the
+    table whose last row is ``first_row``."""
     today = timezone.localdate()
     place = summary.root.province.short_name if summary.root.province else \
         summary.root.short_name
@@ -132,12 +133,12 @@ def _signature(sheet, summary: Summary, width: int, first_row: int) -> None:
         (_("NGƯỜI LẬP BIỂU"), _("THỦ TRƯỞNG ĐƠN VỊ")),
         (_("(Ký, ghi rõ họ tên)"), _("(Ký tên, đóng dấu)")),
     ]
-    sheet.append([])
-    for offset, (left_text, right_text) in enumerate(lines, start=1):
+    sheet.append([])  # a blank row after the table, then the lines below it
+    for offset, (left_text, right_text) in enumerate(lines, start=2):
         row = first_row + offset
         sheet.merged_cells.add(f"A{row}:D{row}")
         sheet.merged_cells.add(f"{middle}{row}:{right}{row}")
-        font = _BOLD if offset == 2 else Font(italic=offset != 2)
+        font = _BOLD if offset == 3 else Font(italic=offset != 3)
         cells = [_cell(sheet, left_text, font=font, alignment=_CENTER, border=False)]
         cells += [None] * (width - 5 - len(cells))
         cells.append(_cell(sheet, right_text, font=font, alignment=_CENTER, border=False))
@@ -162,6 +163,7 @@ def _form_sheet(workbook, summary: Summary) -> None:
     # Two-row header: the three groups over their columns, STT and Lĩnh vực merged down.
     for cells in ("A6:A7", "B6:B7", "C6:G6", "H6:K6", "L6:N6"):
         sheet.merged_cells.add(cells)
+    sheet.row_dimensions[7].height = 32  # two lines for the longest label
     header = {"received_total": RECEIVED, "resolved_total": RESOLVED, "pending_total": PENDING}
 
     def head(value):
@@ -187,6 +189,7 @@ def _units_sheet(workbook, summary: Summary) -> None:
     _prepare(sheet, widths=[9, 30, 12, 24] + [11] * len(COLUMNS) + [12] * len(rates),
              header_rows="3:3", freeze="C4")
     sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{3 + max(len(summary.rows), 1)}"
+    sheet.row_dimensions[3].height = 80  # the long column headings wrap
     _title_rows(sheet, [_("Số liệu theo đơn vị – %(unit)s – %(period)s") % {
         "unit": summary.root.name, "period": summary.period.label}], width)
     sheet.append([])
@@ -216,6 +219,7 @@ def _ranking_sheet(workbook, summary: Summary) -> None:
     _prepare(sheet, widths=[9, 10, 9, 30, 12, 12] + [12] * len(rates), header_rows="3:3",
              freeze="E4")
     sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{3 + max(len(ranking.rows), 1)}"
+    sheet.row_dimensions[3].height = 45
     _title_rows(sheet, [_("Xếp hạng theo %(kpi)s – %(unit)s – %(period)s") % {
         "kpi": ranking.kpi.label, "unit": summary.root.name, "period": summary.period.label}],
         width)
