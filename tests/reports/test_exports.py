@@ -57,9 +57,13 @@ def test_three_sheets_in_the_official_layout(admin_client, ke_sach_filed):
     assert form["C9"].number_format == "#,##0"
     assert form.freeze_panes == "C9" and form.print_title_rows == "$6:$8"
     assert form.page_setup.orientation == "landscape" and form.page_setup.paperSize == 9
-    texts = [c.value for row in form.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "NGƯỜI LẬP BIỂU" in texts and "THỦ TRƯỞNG ĐƠN VỊ" in texts
-    assert any(t.startswith("Sóc Trăng, ngày") for t in texts)
+    total_row = next(r for r in range(9, form.max_row + 1) if form.cell(r, 2).value == "Tổng cộng")
+    # The signature block sits below the table, each side in its own merged cells.
+    assert form.cell(total_row + 2, 10).value.startswith("Sóc Trăng, ngày")
+    assert form.cell(total_row + 3, 1).value == "NGƯỜI LẬP BIỂU"
+    assert form.cell(total_row + 3, 10).value == "THỦ TRƯỞNG ĐƠN VỊ"
+    assert f"A{total_row + 3}:D{total_row + 3}" in merged
+    assert f"J{total_row + 3}:N{total_row + 3}" in merged
     units = book["Theo đơn vị"]
     assert units.auto_filter.ref.startswith("A3:") and units.freeze_panes == "C4"
     assert units["Q4"].number_format == "0.00%"
