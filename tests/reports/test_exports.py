@@ -221,3 +221,29 @@ def test_the_official_workbook_stays_vietnamese_in_the_english_interface(admin_c
     assert "Download Excel" in page.content.decode()
     book = workbook_for(admin_client)
     assert book.sheetnames == ["Biểu II.06a", "Theo đơn vị", "Xếp hạng"]
+
+
+def test_stream_hands_over_bytes_before_the_writer_has_finished():
+    import threading
+
+    release = threading.Event()
+
+    def write(file):
+        file.write(b"PK\x03\x04 first part")
+        assert release.wait(5)  # blocks until the reader has the first part
+        file.write(b" rest")
+
+    chunks = exports.stream(write)
+    assert next(chunks) == b"PK\x03\x04 first part"
+    release.set()
+    assert b"".join(chunks) == b" rest"
+
+
+def test_a_failing_writer_fails_the_download_instead_of_truncating_it_silently():
+    def write(file):
+        file.write(b"PK")
+        raise RuntimeError("disk full")
+
+    chunks = exports.stream(write)
+    with pytest.raises(RuntimeError, match="disk full"):
+        list(chunks)
