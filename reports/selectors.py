@@ -4,6 +4,7 @@ aggregate queries, whatever the number of units or periods."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.db.models import Q
@@ -218,7 +219,7 @@ class Ranking:
     previous: ReportingPeriod | None
     rows: list[RankRow]
 
-    @property
+    @cached_property
     def size(self) -> int:
         """How many units were ranked (those with a value): the "13" of "3/13"."""
         return sum(1 for row in self.rows if row.rank is not None)
