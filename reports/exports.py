@@ -95,6 +95,12 @@ def _cell(sheet, value, *, font=None, fill=None, number_format=None, alignment=N
     return cell
 
 
+def _number(sheet, value, number_format):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
 def _rate(value):
     return None if value is None else float(value)
 
@@ -200,15 +206,15 @@ def _units_sheet(workbook, summary: Summary) -> None:
     sheet.append([head(_("Mã")), head(_("Đơn vị")), head(_("Cấp")), head(_("Thuộc"))]
                  + [head(f"{c.number} {c.group} – {c.label}") for c in COLUMNS]
                  + [head(f"{kpi.label} {kpi.formula}") for kpi in rates])
+    # Data rows carry only the number formats they need (no borders): styling every cell of a
+    # 10,000-row sheet would cost more than writing it.
     for row in summary.rows:
         unit = row.unit
         sheet.append(
-            [_cell(sheet, unit.code), _cell(sheet, unit.name),
-             _cell(sheet, unit.get_level_display()),
-             _cell(sheet, unit.parent.name if unit.parent else "")]
-            + [_cell(sheet, row.totals[c.field], number_format=COUNT_FORMAT) for c in COLUMNS]
-            + [_cell(sheet, _rate(row.values[kpi.key]), number_format=PERCENT_FORMAT)
-               for kpi in rates])
+            [unit.code, unit.name, unit.get_level_display(),
+             unit.parent.name if unit.parent else ""]
+            + [_number(sheet, row.totals[c.field], COUNT_FORMAT) for c in COLUMNS]
+            + [_number(sheet, _rate(row.values[kpi.key]), PERCENT_FORMAT) for kpi in rates])
 
 
 def _ranking_sheet(workbook, summary: Summary) -> None:
@@ -231,17 +237,15 @@ def _ranking_sheet(workbook, summary: Summary) -> None:
     sheet.append([head(_("Hạng")), head(_("So với kỳ trước")), head(_("Mã")), head(_("Đơn vị")),
                   head(KPIS["received"].label), head(KPIS["resolved"].label)]
                  + [head(kpi.label) for kpi in rates])
+    size = ranking.size
     for row in ranking.rows:
         change = row.rank_change
         arrow = "–" if not change else (f"↑ {change}" if change > 0 else f"↓ {-change}")
         sheet.append(
-            [_cell(sheet, f"{row.rank}/{ranking.size}" if row.rank else "–", alignment=_CENTER),
-             _cell(sheet, arrow, alignment=_CENTER), _cell(sheet, row.unit.code),
-             _cell(sheet, row.unit.name),
-             _cell(sheet, row.values["received"], number_format=COUNT_FORMAT),
-             _cell(sheet, row.values["resolved"], number_format=COUNT_FORMAT)]
-            + [_cell(sheet, _rate(row.values[kpi.key]), number_format=PERCENT_FORMAT)
-               for kpi in rates])
+            [f"{row.rank}/{size}" if row.rank else "–", arrow, row.unit.code, row.unit.name,
+             _number(sheet, row.values["received"], COUNT_FORMAT),
+             _number(sheet, row.values["resolved"], COUNT_FORMAT)]
+            + [_number(sheet, _rate(row.values[kpi.key]), PERCENT_FORMAT) for kpi in rates])
 
 
 def write_workbook(summary: Summary, stream) -> None:

@@ -4,8 +4,8 @@ aggregate queries, whatever the number of units or periods."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 
