@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run setup test lint format clean
+.PHONY: install run setup test lint format clean bench
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,11 @@ run: setup
 
 test: install
 	$(BIN)/pytest
+
+## Benchmarks (scripts under bench/, not tests); they print a table.
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/export.py
 
 lint: install
 	$(BIN)/ruff check .
