@@ -54,6 +54,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skipif(True, reason=reason))
 
 
+@pytest.fixture
+def staff_client(client):
+    """A client logged in as the commune clerk of Xã An Mỹ."""
+    from tests import factories
+
+    factories.user("xa", unit_code="31564")
+    client.login(username="xa", password="pass-for-tests-1")
+    return client
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many accounts; the production hasher is deliberately slow."""

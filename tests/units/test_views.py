@@ -1,16 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests import factories
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    factories.user("xa", unit_code="31564")
-    client.login(username="xa", password="pass-for-tests-1")
-    return client
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
