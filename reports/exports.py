@@ -208,10 +208,11 @@ def _units_sheet(workbook, summary: Summary) -> None:
                  + [head(f"{kpi.label} {kpi.formula}") for kpi in rates])
     # Data rows carry only the number formats they need (no borders): styling every cell of a
     # 10,000-row sheet would cost more than writing it.
+    level_names = {level.value: str(level.label) for level in Level}  # once, not per row
     for row in summary.rows:
         unit = row.unit
         sheet.append(
-            [unit.code, unit.name, unit.get_level_display(),
+            [unit.code, unit.name, level_names[unit.level],
              unit.parent.name if unit.parent else ""]
             + [_number(sheet, row.totals[c.field], COUNT_FORMAT) for c in COLUMNS]
             + [_number(sheet, _rate(row.values[kpi.key]), PERCENT_FORMAT) for kpi in rates])

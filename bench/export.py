@@ -1,0 +1,432 @@
+"""Benchmark: the per-unit summary written as .xlsx by the exporter and by three other writers.
+
+What it measures. One in-memory summary of N communes (10,000 by default) for 2024-Q4, built
+without a database: unsaved ``AdministrativeUnit``s with seeded pseudo-random figures that obey
+the identities of form II.06a (``cchc.demo.figures.synthetic_quarter``), their KPIs
+(``reports.kpis.kpi_values``) and a ranking on the on-time rate. Every method starts from that
+same ``reports.exports.Summary`` and writes an .xlsx file to a temporary directory:
+
+* ``exporter``: ``reports.exports.write_workbook``, the download users get. It writes three
+  sheets (Biểu II.06a, Theo đơn vị, Xếp hạng), so N rows twice, with 22 and 12 columns and
+  number formats;
+* ``exporter, unit sheet``: the same function on the same summary with the by-field table and
+  the ranking emptied, so the only sheet with N rows is the per-unit one (22 columns).
+  This is the like-for-like comparison with the single-sheet writers below;
+* ``openpyxl loop`` (the floor): ``Workbook(write_only=True)``, one sheet, ``ws.append(row)``;
+* ``tablib``: ``tablib.Dataset(*rows, headers=...).export("xlsx")``, as django-import-export
+  does it;
+* ``pandas``: ``pandas.DataFrame(rows, columns=...).to_excel(path, index=False)`` (openpyxl).
+
+The single-sheet writers get the columns of ``reports.exports.csv_rows`` (code, name, level,
+parent code, period, the 12 counts, 3 rates; rates as floats, not text), and turning the summary
+into those rows is inside their timed region, as the exporter's is inside its own.
+
+How. Each (method, rows) is measured in a fresh interpreter (this script re-invoked with
+``--one``), so one method's memory cannot hide another's. In it the summary is built, the method
+is run once on 20 rows (lazy imports), and then ``--repeat`` times on the N rows: wall time by
+``time.perf_counter`` (the median is reported) and the peak RSS increase over the RSS just before
+the write (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, KiB on Linux; the high-water mark is
+reset before each run through ``/proc/self/clear_refs`` where the kernel allows it, otherwise the
+baseline is the peak so far). One more, untimed, run under ``tracemalloc`` gives the peak of
+memory allocated through Python (lxml's own C buffers are not seen). The exporter and the
+openpyxl loop are also run on 2× and 4× the rows to show whether memory stays flat.
+
+Run from the repository root, with the bench extras installed (``pip install -e '.[bench]'``):
+
+    .venv/bin/python bench/export.py [--rows 10000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import hashlib
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+import pandas  # noqa: E402
+import tablib  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from cchc.demo.figures import synthetic_quarter  # noqa: E402
+from cchc.dossiers.columns import COLUMNS, FIELD_NAMES  # noqa: E402
+from cchc.periods.codes import PeriodSpec  # noqa: E402
+from cchc.periods.models import ReportingPeriod  # noqa: E402
+from cchc.periods.services import default_deadline  # noqa: E402
+from cchc.ranking import competition_ranks  # noqa: E402
+from cchc.units.models import KIND_LEVEL, AdministrativeUnit, Kind, UnitList  # noqa: E402
+from reports.exports import CSV_COLUMNS, LEVEL_NAMES, Summary, write_workbook  # noqa: E402
+from reports.kpis import KPIS, kpi_values  # noqa: E402
+from reports.selectors import EMPTY, Ranking, RankRow, UnitRow  # noqa: E402
+
+PERIOD = "2024-Q4"
+SEED = 2024
+WARM_UP_ROWS = 20
+SCALES = (1, 2, 4)
+MiB = 1024 * 1024
+FLAT_ALLOWANCE_MIB = 8  # RSS noise of the allocator, below which "more memory" is not growth
+COMMUNE_NAMES = (
+    ("Xã Hòa Tú", Kind.COMMUNE), ("Phường Mỹ Xuyên", Kind.WARD), ("Xã Nhơn Mỹ", Kind.COMMUNE),
+    ("Thị trấn Kế Sách", Kind.TOWNSHIP), ("Xã Đại Hải", Kind.COMMUNE),
+    ("Phường Khánh Hòa", Kind.WARD), ("Xã Thạnh Trị", Kind.COMMUNE),
+    ("Xã Lịch Hội Thượng", Kind.COMMUNE),
+)
+FIELD_NAMES_SHOWN = (
+    "Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Thành lập và hoạt động của hộ kinh doanh",
+    "Bảo trợ xã hội", "Người có công", "Nuôi con nuôi", "Thi đua, khen thưởng", "Văn hóa cơ sở",
+    "Giáo dục và đào tạo", "Nông nghiệp và phát triển nông thôn",
+)
+TABLE_RATES = ("on_time_rate", "early_rate", "online_rate")  # the rates of csv_rows
+
+
+# --- the summary, in memory -------------------------------------------------------------------
+
+
+def reporting_period(code: str) -> ReportingPeriod:
+    spec = PeriodSpec.parse(code)
+    return ReportingPeriod(code=spec.code, kind=spec.kind, year=spec.year, number=spec.number,
+                           start=spec.start, end=spec.end, cutoff_start=spec.cutoff_start,
+                           cutoff_end=spec.cutoff_end, deadline=default_deadline(spec))
+
+
+def unit(code: str, name: str, short_name: str, kind: str, parent=None, province=None):
+    return AdministrativeUnit(unit_list=UnitList.BEFORE_2025, code=code, name=name,
+                              short_name=short_name, kind=kind, level=KIND_LEVEL[kind],
+                              parent=parent, province=province)
+
+
+def figures(rng: random.Random, year: int) -> dict[str, int] | None:
+    """One commune's quarter, or ``None`` for the few that did not file."""
+    if rng.random() < 0.02:
+        return None
+    return synthetic_quarter(carried_over=rng.randint(0, 60), volume=rng.randint(40, 1500),
+                             year=year, rng=rng)
+
+
+def summed(totals: list[dict[str, int]]) -> dict[str, int]:
+    return {name: sum(t[name] for t in totals) for name in FIELD_NAMES}
+
+
+def unit_rows(count: int, district, period, rng: random.Random) -> list[UnitRow]:
+    rows = []
+    for number in range(1, count + 1):
+        code = f"{number:05d}"
+        base, kind = COMMUNE_NAMES[number % len(COMMUNE_NAMES)]
+        name = f"{base} {number % 9 + 1} - {code}"
+        commune = unit(code, name, name.split(" - ")[0], kind, district, district.province)
+        totals = figures(rng, period.year)
+        rows.append(UnitRow(commune, totals or EMPTY, kpi_values(totals or EMPTY),
+                            totals is not None))
+    return rows
+
+
+def ranking(rows: list[UnitRow], period, rng: random.Random) -> Ranking:
+    """Ranked on the on-time rate as ``reports.selectors.ranking`` does, with a made-up
+    previous rank near the current one so the arrows column is filled."""
+    kpi = KPIS["on_time_rate"]
+    ranks = competition_ranks({i: row.values[kpi.key] for i, row in enumerate(rows)
+                               if row.has_figures}, descending=kpi.higher_is_better)
+    ranked = []
+    for i, row in enumerate(rows):
+        rank = ranks.get(i)
+        previous = None if rank is None else max(1, rank + rng.randint(-20, 20))
+        ranked.append(RankRow(row.unit, row.totals, row.values, rank, previous))
+    ranked.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.code))
+    return Ranking(kpi, period, reporting_period("2024-Q3"), ranked)
+
+
+def build_summary(count: int, seed: int = SEED) -> Summary:
+    rng = random.Random(seed)
+    period = reporting_period(PERIOD)
+    province = unit("94", "Tỉnh Sóc Trăng", "Sóc Trăng", Kind.PROVINCE)
+    district = unit("941", "Huyện Kế Sách", "Kế Sách", Kind.RURAL_DISTRICT, province, province)
+    rows = unit_rows(count, district, period, rng)
+    by_field = [(name, synthetic_quarter(carried_over=rng.randint(0, 5000),
+                                         volume=rng.randint(10_000, 400_000), year=period.year,
+                                         rng=rng)) for name in FIELD_NAMES_SHOWN]
+    totals = summed([field_totals for _name, field_totals in by_field])
+    return Summary(province, period, by_field, totals, rows, ranking(rows, period, rng),
+                   "Văn phòng Chính phủ")
+
+
+# --- the rows of the single-sheet writers ------------------------------------------------------
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def table_rows(summary: Summary) -> Iterator[list]:
+    """``reports.exports.csv_rows``'s columns, header first, with rates as numbers."""
+    yield list(CSV_COLUMNS)
+    code = summary.period.code
+    for row in summary.rows:
+        unit_ = row.unit
+        yield [unit_.code, unit_.name, LEVEL_NAMES[unit_.level],
+               unit_.parent.code if unit_.parent else "", code,
+               *(row.totals[c.field] for c in COLUMNS),
+               *(_float(row.values[key]) for key in TABLE_RATES)]
+
+
+# --- the methods -------------------------------------------------------------------------------
+
+
+def run_exporter(summary: Summary, path: Path) -> None:
+    write_workbook(summary, str(path))
+
+
+def run_exporter_unit_sheet(summary: Summary, path: Path) -> None:
+    """The same public function with only the per-unit sheet holding the N rows."""
+    ranking_ = summary.ranking
+    write_workbook(dataclasses.replace(
+        summary, by_field=[], ranking=Ranking(ranking_.kpi, ranking_.period, None, [])),
+        str(path))
+
+
+def run_openpyxl_loop(summary: Summary, path: Path) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("units")
+    for row in table_rows(summary):
+        sheet.append(row)
+    workbook.save(str(path))
+
+
+def run_tablib(summary: Summary, path: Path) -> None:
+    rows = table_rows(summary)
+    headers = next(rows)
+    path.write_bytes(tablib.Dataset(*rows, headers=headers).export("xlsx"))
+
+
+def run_pandas(summary: Summary, path: Path) -> None:
+    rows = table_rows(summary)
+    headers = next(rows)
+    pandas.DataFrame(list(rows), columns=headers).to_excel(path, index=False, engine="openpyxl")
+
+
+EXPORTER, UNIT_SHEET, LOOP, TABLIB, PANDAS = (
+    "exporter", "exporter, unit sheet", "openpyxl loop", "tablib", "pandas")
+METHODS: dict[str, Callable[[Summary, Path], None]] = {
+    EXPORTER: run_exporter,
+    UNIT_SHEET: run_exporter_unit_sheet,
+    LOOP: run_openpyxl_loop,
+    TABLIB: run_tablib,
+    PANDAS: run_pandas,
+}
+WRITES = {
+    EXPORTER: "3 sheets: 2×N rows, 22+12 cols, formatted",
+    UNIT_SHEET: "3 sheets: 1×N rows, 22 cols, formatted",
+    LOOP: "1 sheet: N rows, 20 cols",
+    TABLIB: "1 sheet: N rows, 20 cols",
+    PANDAS: "1 sheet: N rows, 20 cols",
+}
+
+
+# --- one measurement, in its own process -------------------------------------------------------
+
+
+def _max_rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _reset_peak() -> bool:
+    """Reset the RSS high-water mark to the current RSS (Linux ≥ 4.0)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _timed_run(method, summary: Summary, path: Path) -> tuple[float, int]:
+    """(seconds, peak RSS increase in KiB) of one write."""
+    gc.collect()
+    _reset_peak()
+    before = _max_rss_kib()
+    start = time.perf_counter()
+    method(summary, path)
+    seconds = time.perf_counter() - start
+    path.unlink()
+    return seconds, _max_rss_kib() - before
+
+
+def _traced_peak(method, summary: Summary, path: Path) -> tuple[int, int]:
+    """(peak bytes allocated through Python, file size) of one untimed write."""
+    gc.collect()
+    tracemalloc.start()
+    method(summary, path)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    size = path.stat().st_size
+    path.unlink()
+    return peak, size
+
+
+def measure(name: str, rows: int, repeat: int) -> dict:
+    method = METHODS[name]
+    exporter = exporter_hash()
+    summary = build_summary(rows)
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as directory:
+        path = Path(directory) / "out.xlsx"
+        method(build_summary(WARM_UP_ROWS, seed=SEED + 1), path)
+        path.unlink()
+        runs = [_timed_run(method, summary, path) for _ in range(repeat)]
+        traced, size = _traced_peak(method, summary, path)
+    return {"method": name, "rows": rows, "seconds": [s for s, _kib in runs],
+            "rss_kib": max(kib for _s, kib in runs), "traced": traced, "size": size,
+            "peak_reset": _reset_peak(), "exporter": exporter}
+
+
+def measure_in_subprocess(name: str, rows: int, repeat: int) -> dict:
+    print(f"… {name}, {rows:,} rows", file=sys.stderr, flush=True)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--one", name, "--rows", str(rows),
+         "--repeat", str(repeat)],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode:
+        sys.exit(f"{name} at {rows} rows failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- the table and the verdicts ---------------------------------------------------------------
+
+
+def _median(result: dict) -> float:
+    return statistics.median(result["seconds"])
+
+
+def _spread(seconds: list[float]) -> str:
+    return f"{min(seconds):.2f}–{max(seconds):.2f}"
+
+
+def _ratio(numerator: float | None, denominator: float | None, digits: int = 2) -> str:
+    if numerator is None or not denominator:
+        return "–"
+    return f"{numerator / denominator:.{digits}f}×"
+
+
+def table(results: list[dict], rows: int) -> list[str]:
+    loop = {r["rows"]: _median(r) for r in results if r["method"] == LOOP}
+    tablib_seconds = next(_median(r) for r in results if r["method"] == TABLIB)
+    header = (f"{'method':<21} {'rows':>6} {'median s':>9} {'min–max s':>12} {'÷ loop':>7} "
+              f"{'tablib ÷':>8} "
+              f"{'peak RSS Δ MiB':>14} {'tracemalloc MiB':>15} {'file KiB':>8}  writes")
+    lines = [header, "-" * len(header)]
+    for r in results:
+        seconds = _median(r)
+        versus_tablib = _ratio(tablib_seconds, seconds, 1) if r["rows"] == rows else "–"
+        lines.append(
+            f"{r['method']:<21} {r['rows']:>6} {seconds:>9.3f} "
+            f"{_spread(r['seconds']):>12} "
+            f"{_ratio(seconds, loop.get(r['rows'])):>7} {versus_tablib:>8} "
+            f"{r['rss_kib'] / 1024:>14.1f} {r['traced'] / MiB:>15.1f} "
+            f"{r['size'] / 1024:>8.0f}  {WRITES[r['method']]}")
+    return lines
+
+
+def _faster(speed_up: float) -> str:
+    if speed_up >= 1:
+        return f"{speed_up:.1f}× faster"
+    return f"{1 / speed_up:.1f}× slower"
+
+
+def _thousands(count: int) -> str:
+    return f"{count / 1000:g}k" if count >= 1000 else str(count)
+
+
+def _met(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def verdicts(results: list[dict], rows: int) -> list[str]:
+    at = {(r["method"], r["rows"]): r for r in results}
+    tablib_s, loop_s = _median(at[TABLIB, rows]), _median(at[LOOP, rows])
+    lines = []
+    for name in (EXPORTER, UNIT_SHEET):
+        seconds = _median(at[name, rows])
+        speed_up, versus_loop = tablib_s / seconds, seconds / loop_s
+        label = "" if name == EXPORTER else " (per-unit sheet only)"
+        lines.append(f"exporter{label} vs tablib: {_faster(speed_up)} (goal ≥ 2.5× faster) "
+                     f"{_met(speed_up >= 2.5)} — {seconds:.3f} s vs {tablib_s:.3f} s")
+        lines.append(f"exporter{label} vs bare openpyxl loop: {versus_loop:.2f}× (goal ≤ 1.3×) "
+                     f"{_met(versus_loop <= 1.3)} — {seconds:.3f} s vs {loop_s:.3f} s")
+    scaled = [at[EXPORTER, rows * k] for k in SCALES]
+    rss = [r["rss_kib"] / 1024 for r in scaled]
+    traced = [r["traced"] / MiB for r in scaled]
+    sizes = "/".join(_thousands(rows * k) for k in SCALES)
+    flat = rss[-1] <= max(1.25 * rss[0], rss[0] + FLAT_ALLOWANCE_MIB)
+    lines.append(
+        f"memory at {sizes} rows (exporter): peak RSS Δ "
+        f"{' / '.join(f'{m:.1f}' for m in rss)} MiB, tracemalloc "
+        f"{' / '.join(f'{m:.1f}' for m in traced)} MiB — "
+        f"{'flat' if flat else 'grows'} (goal: flat, at 4× the rows ≤ 1.25× or "
+        f"+{FLAT_ALLOWANCE_MIB} MiB) {_met(flat)}")
+    return lines
+
+
+def exporter_hash() -> str:
+    """Which ``reports/exports.py`` was measured (the first 12 hex digits of its sha256)."""
+    return hashlib.sha256((ROOT / "reports" / "exports.py").read_bytes()).hexdigest()[:12]
+
+
+def versions(results: list[dict]) -> list[str]:
+    hashes = sorted({r["exporter"] for r in results})
+    lines = [f"Python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
+             f"tablib {tablib.__version__}, pandas {pandas.__version__}, "
+             f"reports/exports.py sha256 {', '.join(hashes)}"]
+    if len(hashes) > 1:
+        lines.append("WARNING: reports/exports.py changed during the run; the exporter rows "
+                     "mix versions, run again")
+    return lines
+
+
+def run_all(rows: int, repeat: int) -> None:
+    jobs = [(name, rows) for name in METHODS]
+    jobs += [(name, rows * k) for k in SCALES[1:] for name in (EXPORTER, LOOP)]
+    results = [measure_in_subprocess(name, count, repeat) for name, count in jobs]
+    print(f"xlsx export of {rows:,} units ({PERIOD}), median of {repeat} runs, "
+          f"each (method, rows) in a fresh process")
+    print("\n".join(versions(results)))
+    print("\n".join(table(results, rows)))
+    if not all(r["peak_reset"] for r in results):
+        print("note: /proc/self/clear_refs unavailable; RSS Δ is over the peak before the write")
+    print()
+    print("\n".join(verdicts(results, rows)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", choices=list(METHODS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.rows, args.repeat)))
+    else:
+        run_all(args.rows, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
