@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from cchc.formatting import format_count, format_percent
 
@@ -18,7 +19,8 @@ def kpi_change(kpi, change) -> str:
         return "–"
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
     if kpi.is_rate:
-        return f"{sign}{format_percent(abs(change)).replace(' %', '')} điểm %"
+        points = format_percent(abs(change)).replace(" %", "")
+        return _("%(sign)s%(points)s điểm %%") % {"sign": sign, "points": points}
     return f"{sign}{format_count(abs(change))}"
 
 
