@@ -351,13 +351,6 @@ def _scheme(year: int, level: str, issuer: AdministrativeUnit | None) -> ParSche
     return scheme
 
 
-def _band(scheme: ParScheme, percent: Decimal) -> str:
-    for band in scheme.bands.order_by("-min_percent"):
-        if percent >= band.min_percent:
-            return band.label
-    return ""
-
-
 def _store_results(scheme, points_by_unit, notes, *, rank_of=None, ranks=None) -> int:
     """Publish ``points_by_unit`` (out of 100) with ranks within the set, and area scores."""
     ranks = ranks or competition_ranks(points_by_unit)
@@ -369,7 +362,7 @@ def _store_results(scheme, points_by_unit, notes, *, rank_of=None, ranks=None) -
                 "status": AssessmentStatus.PUBLISHED, "points": points,
                 "max_points": Decimal(100), "rank": ranks.get(unit),
                 "rank_of": rank_of or (len(points_by_unit) if ranks.get(unit) else None),
-                "band": _band(scheme, points),
+                "band": scheme.band_for(points),  # out of 100: points are the index
                 "source_note": notes.get(unit, "Số liệu mô phỏng (demo)"),
             },
         )

@@ -65,6 +65,14 @@ class ParScheme(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
 
+    def band_for(self, index_percent: Decimal) -> str:
+        """The rating of an index: the band with the highest threshold at or below it
+        (an index exactly at a threshold earns that band); "" below every band."""
+        for band in sorted(self.bands.all(), key=lambda b: b.min_percent, reverse=True):
+            if index_percent >= band.min_percent:
+                return band.label
+        return ""
+
 
 class ParBand(models.Model):
     """A rating of the scheme: an index at or above ``min_percent`` earns ``label``."""

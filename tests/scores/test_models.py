@@ -81,3 +81,16 @@ def test_competition_ranking_shares_ties_and_skips():
     ranks = competition_ranks({"a": 90, "b": 85, "c": 85, "d": 70, "e": None})
     assert ranks == {"a": 1, "b": 2, "c": 2, "d": 4}
     assert competition_ranks({"a": 3, "b": 1}, descending=False) == {"b": 1, "a": 2}
+
+
+@pytest.mark.parametrize(("index", "band"), [
+    (Decimal("95"), "Xuất sắc"), (Decimal("94.99"), "Rất tốt"), (Decimal("90"), "Rất tốt"),
+    (Decimal("89.99"), "Tốt"), (Decimal("50"), "Trung bình"), (Decimal("0"), "Yếu"),
+])
+def test_band_boundaries_an_index_at_a_threshold_earns_that_band(scheme, index, band):
+    from cchc.scores.models import ParBand
+
+    for label, minimum in (("Xuất sắc", 95), ("Rất tốt", 90), ("Tốt", 80), ("Khá", 70),
+                           ("Trung bình", 50), ("Yếu", 0)):
+        ParBand.objects.create(scheme=scheme, label=label, min_percent=minimum)
+    assert scheme.band_for(index) == band
