@@ -1,0 +1,45 @@
+"""Every report page and download, for every role, inside and outside the user's scope."""
+
+import pytest
+from django.urls import reverse
+
+from cchc.accounts.models import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("dashboard", "ranking", "summary_xlsx", "summary_csv")
+# role -> (unit code of the page -> expected status)
+EXPECTED = {
+    "staff": {"31564": 200, "943": 404, "94": 404, "67": 404},
+    "reviewer": {"31564": 200, "943": 200, "94": 404, "67": 404},
+    "province": {"31564": 200, "943": 200, "94": 200, "67": 404},
+    "admin": {"31564": 200, "943": 200, "94": 200, "67": 200},
+}
+
+
+@pytest.fixture
+def accounts():
+    return {
+        "staff": factories.user("xa", unit_code="31564"),
+        "reviewer": factories.user("huyen", role=Role.REVIEWER, unit_code="943"),
+        "province": factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94"),
+        "admin": factories.user("quantri", role=Role.ADMINISTRATOR),
+    }
+
+
+@pytest.mark.parametrize("role", EXPECTED)
+def test_each_role_sees_only_its_subtree_on_every_report_page(client, accounts, role):
+    factories.period("2024-Q4")
+    client.force_login(accounts[role])
+    for code, expected in EXPECTED[role].items():
+        for page in PAGES:
+            response = client.get(reverse(f"reports:{page}", args=["2008", code, "2024-Q4"]))
+            assert response.status_code == expected, (role, code, page)
+
+
+def test_anonymous_visitors_get_no_report_page(client):
+    factories.period("2024-Q4")
+    for page in PAGES:
+        response = client.get(reverse(f"reports:{page}", args=["2008", "94", "2024-Q4"]))
+        assert response.status_code == 302 and "/dang-nhap/" in response.url
