@@ -184,8 +184,7 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tu
     on_time = due = 0
     codes = [spec.code for spec in period.spec.quarters() or [period.spec]]
     for quarter in ReportingPeriod.objects.filter(code__in=codes).order_by("end"):
-        if root.valid_to and quarter.end > root.valid_to or \
-                root.valid_from and quarter.end < root.valid_from:
+        if not root.is_in_force(quarter.end):
             continue
         state = completeness(root, quarter)
         on_time += state.on_time

@@ -589,11 +589,6 @@ def _validity(unit: AdministrativeUnit) -> str:
     return _("không thời hạn")
 
 
-def _in_force(unit: AdministrativeUnit, date: datetime.date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= date) and (
-        unit.valid_to is None or unit.valid_to >= date)
-
-
 def resolve_unit(code: str, unit_list: str, period: ReportingPeriod) -> AdministrativeUnit:
     """The unit ``code`` names in ``unit_list`` on the last day of ``period``."""
     return AdministrativeUnit.objects.filter(unit_list=unit_list).as_of(period.end).get(
@@ -624,7 +619,7 @@ def unit_not_found_message(code: str, unit_list: str, period: ReportingPeriod) -
         parts = [_("Mã «%(code)s» không có trong danh mục %(list)s – %(label)s.")
                  % {**values, "label": label}]
     others = [u for u in known if u.unit_list != unit_list]
-    in_force = [u for u in others if _in_force(u, period.end)]
+    in_force = [u for u in others if u.is_in_force(period.end)]
     if in_force:
         unit = in_force[0]
         parts.append(_(

@@ -131,9 +131,7 @@ def _check_unit_reports_in(unit: AdministrativeUnit, period: ReportingPeriod) ->
     if period.kind != PeriodKind.QUARTER:
         raise ReportRefused(_("Chỉ nhập số liệu theo quý; 6 tháng, 9 tháng và năm được tính từ "
                               "các quý."))
-    in_force = (unit.valid_from is None or unit.valid_from <= period.end) and (
-        unit.valid_to is None or unit.valid_to >= period.end)
-    if not in_force:
+    if not unit.is_in_force(period.end):
         raise ReportRefused(_(
             "%(unit)s không còn (hoặc chưa) tồn tại vào cuối kỳ %(period)s."
         ) % {"unit": unit.name, "period": period.label})

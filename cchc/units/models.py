@@ -159,6 +159,12 @@ class AdministrativeUnit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("units:detail", args=[self.unit_list, self.code])
 
+    def is_in_force(self, date: datetime.date) -> bool:
+        """Whether the unit exists on ``date`` (bounds inclusive; empty means open), the rule
+        ``AdministrativeUnitQuerySet.as_of`` applies in SQL."""
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or self.valid_to >= date)
+
     @property
     def is_before_reform(self) -> bool:
         return self.unit_list == UnitList.BEFORE_2025
