@@ -21,7 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from cchc.accounts.access import approver_unit
+from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
@@ -64,16 +64,11 @@ def summary_for(root, period, units=None, *, kpi_key: str = "on_time_rate") -> S
     children) as the ranking page shows them."""
     board = selectors.unit_dashboard(root, period)
     units = list(selectors.ranking_units(root, period) if units is None else units)
+    with translation.override("vi"):  # printed on the official form, always in Vietnamese
+        receiver = receiving_unit_name(root, period.end)
     return Summary(root, period, board.by_field, board.totals,
                    selectors.unit_rows(units, period), selectors.ranking(units, period, kpi_key),
-                   _receiver_name(root, period))
-
-
-def _receiver_name(root, period) -> str:
-    if root.level == Level.PROVINCE:
-        return _("Văn phòng Chính phủ")
-    approver = approver_unit(root, period.end)
-    return approver.name if approver.pk != root.pk else _("Văn phòng Chính phủ")
+                   receiver)
 
 
 # --- workbook -------------------------------------------------------------------------------

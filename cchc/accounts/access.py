@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Profile, Role
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level
@@ -110,6 +111,13 @@ def approver_unit(unit: AdministrativeUnit, period_end) -> AdministrativeUnit:
             Level.DISTRICT:
         return unit.parent
     return unit.province or unit
+
+
+def receiving_unit_name(unit: AdministrativeUnit, period_end) -> str:
+    """Who receives ``unit``'s report, as printed on the form: its approver, or the Government
+    Office (Văn phòng Chính phủ) for a province, which checks its own figures."""
+    approver = approver_unit(unit, period_end)
+    return approver.name if approver.pk != unit.pk else str(_("Văn phòng Chính phủ"))
 
 
 def can_review(user, unit: AdministrativeUnit, period_end) -> bool:

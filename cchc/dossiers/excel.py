@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.accounts.access import approver_unit
+from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMN_BY_FIELD, COLUMNS, figure_errors
 from cchc.dossiers.models import DossierReport, ProcedureField
 from cchc.dossiers.selectors import previous_pending, report_lines
@@ -175,13 +175,6 @@ def _prefill(unit, period, fields) -> dict[int, dict[str, int]]:
     return values
 
 
-def _receiver_name(unit, period) -> str:
-    receiver = approver_unit(unit, period.end)
-    if receiver.pk == unit.pk:
-        return "Văn phòng Chính phủ"  # a province reports to the Government Office
-    return receiver.name
-
-
 def _unit_full_name(unit) -> str:
     return ", ".join(u.name for u in [unit, *reversed(unit.ancestors())])
 
@@ -210,7 +203,7 @@ def _write_heading(sheet: Worksheet, unit, period) -> None:
     sheet[UNIT_CODE_CELL] = unit.code
     sheet[UNIT_LIST_CELL] = unit_list.value
     _merge(sheet, f"D6:{LAST_LETTER}6", str(unit_list.label))
-    _merge(sheet, f"C7:{LAST_LETTER}7", _receiver_name(unit, period))
+    _merge(sheet, f"C7:{LAST_LETTER}7", receiving_unit_name(unit, period.end))
     sheet[PERIOD_CELL] = period.code
     _merge(sheet, f"D8:{LAST_LETTER}8", str(period.label))
     sheet[CUTOFF_START_CELL] = period.cutoff_start.strftime(DATE_FORMAT)

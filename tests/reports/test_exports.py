@@ -247,3 +247,13 @@ def test_a_failing_writer_fails_the_download_instead_of_truncating_it_silently()
     chunks = exports.stream(write)
     with pytest.raises(RuntimeError, match="disk full"):
         list(chunks)
+
+
+def test_a_province_reports_to_the_government_office_in_both_files(admin_client, tmp_path):
+    factories.period(PERIOD)
+    admin_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    book = workbook_for(admin_client, code="94")
+    assert "Đơn vị nhận báo cáo: Văn phòng Chính phủ" in book["Biểu II.06a"]["A3"].value
+    template = admin_client.get(reverse("dossiers:template", args=["2008", "94", PERIOD]))
+    sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
+    assert sheet["C7"].value == "Văn phòng Chính phủ"
