@@ -1,5 +1,6 @@
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -7,9 +8,9 @@ from django_tables2 import RequestConfig
 
 from cchc.accounts.access import get_unit_for_user, profile_of
 from cchc.accounts.models import Role
-from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit
+from cchc.units.selectors import unit_successors
 from reports import exports, selectors
 from reports.filters import RankingFilter
 from reports.kpis import KPIS
@@ -30,20 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", {"profile": profile})
 
 
-def _period(code: str) -> ReportingPeriod:
-    try:
-        return ReportingPeriod.objects.get_by_code(code)
-    except (InvalidPeriodCode, ReportingPeriod.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
 def dashboard(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_list, code)
-    board = selectors.unit_dashboard(unit, _period(period))
+    board = selectors.unit_dashboard(unit, ReportingPeriod.objects.get_by_code_or_404(period))
     return render(request, "reports/dashboard.html", {
         "unit": unit, "board": board, "kpis": KPIS,
         "chart_data": _chart_data(board),
-        "successors": list(unit.successor_links.select_related("successor")),
+        "successors": unit_successors(unit),
     })
 
 
@@ -69,7 +63,7 @@ def _chart_data(board) -> dict:
 
 def _ranking_for(request, unit_list, code, period):
     root = get_unit_for_user(request.user, unit_list, code)
-    period = _period(period)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
     candidates = selectors.ranking_units(root, period, level=request.GET.get("level") or None)
     filters = RankingFilter(request.GET or None, queryset=candidates, root=root)
     return root, period, filters, selectors.ranking(filters.qs, period, filters.kpi_key)
@@ -78,8 +72,9 @@ def _ranking_for(request, unit_list, code, period):
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     if request.GET.get("ky") and request.GET["ky"] != period:
         query = request.GET.copy()
-        return redirect(f"{request.path.replace(period, query.pop('ky')[0])}?"
-                        f"{query.urlencode()}")
+        chosen = query.pop("ky")[0]
+        url = reverse("reports:ranking", args=[unit_list, code, chosen])
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
     root, period, filters, result = _ranking_for(request, unit_list, code, period)
     table = RankingTable(result.rows, ranking=result)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

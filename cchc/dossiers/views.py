@@ -22,20 +22,15 @@ from cchc.dossiers import excel, selectors, services
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values
 from cchc.dossiers.models import ProcedureField, ReportStatus
-from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit
+from cchc.units.selectors import unit_successors
 
 
-def _unit_for_user(request: HttpRequest, unit_list: str, code: str) -> AdministrativeUnit:
-    return get_unit_for_user(request.user, unit_list, code)
-
-
-def _period(code: str) -> ReportingPeriod:
-    try:
-        return ReportingPeriod.objects.get_by_code(code)
-    except (InvalidPeriodCode, ReportingPeriod.DoesNotExist) as exc:
-        raise Http404 from exc
+def _unit_and_period(request, unit_list, code, period_code):
+    """The unit if the user may see it, and the period: 404 for either otherwise."""
+    return (get_unit_for_user(request.user, unit_list, code),
+            ReportingPeriod.objects.get_by_code_or_404(period_code))
 
 
 def _line_forms(unit, period, report, data=None, editable=True) -> list[LineForm]:
@@ -51,7 +46,7 @@ def _line_forms(unit, period, report, data=None, editable=True) -> list[LineForm
 
 def report(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """Form II.06a of one unit for one quarter: enter, save, submit; review when allowed."""
-    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    unit, period = _unit_and_period(request, unit_list, code, period)
     current = selectors.report_for(unit, period)
     editable = can_enter(request.user, unit) and (not period.is_locked
                                                   or can_change_locked(request.user))
@@ -98,7 +93,7 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
 
 @require_POST
 def review(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
-    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    unit, period = _unit_and_period(request, unit_list, code, period)
     current = selectors.report_for(unit, period)
     form = ReviewForm(request.POST)
     if current is None or not form.is_valid():
@@ -121,7 +116,7 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
 
 
 def history(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
-    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    unit, period = _unit_and_period(request, unit_list, code, period)
     current = selectors.report_for(unit, period)
     events = current.events.select_related("user") if current else []
     return render(request, "dossiers/history.html", {
@@ -139,16 +134,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "due": selectors.due_quarters(unit, today) if unit else [],
         "awaiting": selectors.reports_awaiting_review(request.user),
-        "successors": list(unit.successor_links.select_related("successor")) if unit else [],
+        "successors": unit_successors(unit) if unit else [],
     })
 
 
 def completeness(request: HttpRequest, unit_list: str, code: str,
                  period: str | None = None) -> HttpResponse:
     """Who has reported for a quarter, on time or late, and who has not."""
-    unit = _unit_for_user(request, unit_list, code)
+    unit = get_unit_for_user(request.user, unit_list, code)
     quarters = selectors.quarters_for(unit, timezone.localdate())
-    chosen = _period(period) if period else (quarters[0] if quarters else None)
+    if period:
+        chosen = ReportingPeriod.objects.get_by_code_or_404(period)
+    else:
+        chosen = quarters[0] if quarters else None
     if chosen is None:
         raise Http404
     return render(request, "dossiers/completeness.html", {
@@ -159,7 +157,7 @@ def completeness(request: HttpRequest, unit_list: str, code: str,
 
 def template(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """The Excel template for (unit, period), prefilled with what is stored."""
-    unit, period = _unit_for_user(request, unit_list, code), _period(period)
+    unit, period = _unit_and_period(request, unit_list, code, period)
     stream = io.BytesIO()
     excel.template_workbook(unit, period).save(stream)
     response = HttpResponse(stream.getvalue(), content_type=XLSX)

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,13 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def get_by_code(self, code: str) -> ReportingPeriod:
         """The period named ``code`` (``2023-Q4``); ``InvalidPeriodCode`` on bad notation."""
         return self.get(code=codes.PeriodSpec.parse(code).code)
+
+    def get_by_code_or_404(self, code: str) -> ReportingPeriod:
+        """For views: the period named ``code``, or 404 for bad notation or an unknown one."""
+        try:
+            return self.get_by_code(code)
+        except (codes.InvalidPeriodCode, ReportingPeriod.DoesNotExist) as exc:
+            raise Http404 from exc
 
     def quarters(self) -> ReportingPeriodQuerySet:
         return self.filter(kind=PeriodKind.QUARTER)

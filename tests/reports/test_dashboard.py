@@ -180,3 +180,12 @@ def test_completeness_counts_reports_sent_on_time_against_those_due():
                          lines={factories.field(): factories.figures()}, expected_version=0,
                          submit=True)
     assert completeness_counts(factories.unit("943"), period) == (1, 14)
+
+
+def test_choosing_a_period_whose_code_also_names_the_unit_list(admin_client):
+    """/xep-hang/2025/92/2025/ must change the period, not the list, when another is chosen."""
+    for code in ("2025", "2025-Q4", "2026-Q1"):
+        factories.period(code)
+    url = reverse("reports:ranking", args=["2025", "92", "2025"])
+    response = admin_client.get(url, {"ky": "2026-Q1"})
+    assert response.url == reverse("reports:ranking", args=["2025", "92", "2026-Q1"])
