@@ -59,12 +59,18 @@ def is_administrator(user) -> bool:
         user.is_superuser or (profile and profile.role == Role.ADMINISTRATOR)))
 
 
+def _profile_with_unit(user) -> Profile | None:
+    """The user's profile if it names a unit (a role without a unit sees nothing)."""
+    profile = profile_of(user)
+    return profile if profile is not None and profile.unit_id is not None else None
+
+
 def units_in_scope(user) -> QuerySet[AdministrativeUnit]:
     """Units whose reports ``user`` may read (one query when evaluated)."""
     if is_administrator(user):
         return AdministrativeUnit.objects.all()
-    profile = profile_of(user)
-    if profile is None or profile.unit_id is None:
+    profile = _profile_with_unit(user)
+    if profile is None:
         return AdministrativeUnit.objects.none()
     if profile.role == Role.UNIT_STAFF:
         return AdministrativeUnit.objects.filter(pk=profile.unit_id)
@@ -72,17 +78,15 @@ def units_in_scope(user) -> QuerySet[AdministrativeUnit]:
 
 
 def can_view(user, unit: AdministrativeUnit) -> bool:
+    """The Python twin of ``units_in_scope`` for one unit."""
     if is_administrator(user):
         return True
-    profile = profile_of(user)
-    if profile is None or profile.unit_id is None:
+    profile = _profile_with_unit(user)
+    if profile is None:
         return False
-    if unit.pk == profile.unit_id:
-        return True
     if profile.role == Role.UNIT_STAFF:
-        return False
-    return profile.unit_id in (unit.parent_id, unit.province_id) or (
-        unit.parent is not None and unit.parent.parent_id == profile.unit_id)
+        return unit.pk == profile.unit_id
+    return unit.is_within(profile.unit)
 
 
 def can_enter(user, unit: AdministrativeUnit) -> bool:
@@ -93,8 +97,8 @@ def can_enter(user, unit: AdministrativeUnit) -> bool:
         return False
     if is_administrator(user):
         return True
-    profile = profile_of(user)
-    if profile is None or profile.unit_id is None:
+    profile = _profile_with_unit(user)
+    if profile is None:
         return False
     if profile.unit_id == unit.pk:
         return True

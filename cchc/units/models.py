@@ -159,6 +159,12 @@ class AdministrativeUnit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("units:detail", args=[self.unit_list, self.code])
 
+    def is_within(self, root: AdministrativeUnit) -> bool:
+        """This unit is ``root`` or below it: the rule ``subtree_of`` applies in SQL (the
+        hierarchy is at most three tiers deep). Uses ``parent`` already loaded if any."""
+        return root.pk in (self.pk, self.parent_id) or (
+            self.parent_id is not None and self.parent.parent_id == root.pk)
+
     def is_in_force(self, date: datetime.date) -> bool:
         """Whether the unit exists on ``date`` (bounds inclusive; empty means open), the rule
         ``AdministrativeUnitQuerySet.as_of`` applies in SQL."""

@@ -34,3 +34,11 @@ def test_every_unit_knows_its_province():
                                                  province__isnull=True).exists()
     an_my = AdministrativeUnit.objects.get(unit_list="2008", code="31564")
     assert an_my.province.name == "Tỉnh Sóc Trăng"
+
+
+def test_the_python_and_sql_subtree_rules_agree():
+    soc_trang = AdministrativeUnit.objects.get(unit_list="2008", code="94")
+    in_sql = set(AdministrativeUnit.objects.subtree_of(soc_trang).values_list("pk", flat=True))
+    units = AdministrativeUnit.objects.filter(unit_list="2008").select_related("parent")
+    in_python = {unit.pk for unit in units if unit.is_within(soc_trang)}
+    assert in_python == in_sql and len(in_sql) == 120
