@@ -43,3 +43,16 @@ def test_anonymous_visitors_get_no_report_page(client):
     for page in PAGES:
         response = client.get(reverse(f"reports:{page}", args=["2008", "94", "2024-Q4"]))
         assert response.status_code == 302 and "/dang-nhap/" in response.url
+
+
+def test_refusals_explain_themselves_in_vietnamese(client, accounts):
+    factories.period("2024-Q4")
+    client.force_login(accounts["reviewer"])
+    missing = client.get(reverse("reports:dashboard", args=["2008", "67", "2024-Q4"]))
+    assert "nằm ngoài phạm vi đơn vị của tài khoản bạn" in missing.content.decode()
+    factories.period("2025-Q2")
+    # A district reviewer may read a commune's report but not enter its figures.
+    refused = client.post(reverse("dossiers:report", args=["2008", "31564", "2025-Q2"]),
+                          {"version": 0, "save": ""})
+    assert refused.status_code == 403
+    assert "Bạn không được sửa báo cáo này." in refused.content.decode()
