@@ -4,22 +4,23 @@ What it measures. One in-memory summary of N communes (10,000 by default) for 20
 without a database: unsaved ``AdministrativeUnit``s with seeded pseudo-random figures that obey
 the identities of form II.06a (``cchc.demo.figures.synthetic_quarter``), their KPIs
 (``reports.kpis.kpi_values``) and a ranking on the on-time rate. Every method starts from that
-same ``reports.exports.Summary`` and writes an .xlsx file to a temporary directory:
+same ``reports.exports.Summary`` and writes an .xlsx file to a temporary directory, and every
+method writes the same rows: the exporter's own (``reports.exports.unit_sheet_rows``, N rows of
+22 columns, and ``ranking_sheet_rows``, N rows of 12), produced inside each timed region.
 
-* ``exporter``: ``reports.exports.write_workbook``, the download users get. It writes three
-  sheets (Biểu II.06a, Theo đơn vị, Xếp hạng), so N rows twice, with 22 and 12 columns and
-  number formats;
+* ``exporter``: ``reports.exports.write_workbook``, the download users get: Biểu II.06a, then
+  the two N-row sheets with headings, number formats, merged titles and page set-up;
 * ``exporter, unit sheet``: the same function on the same summary with the by-field table and
-  the ranking emptied, so the only sheet with N rows is the per-unit one (22 columns).
-  This is the like-for-like comparison with the single-sheet writers below;
-* ``openpyxl loop`` (the floor): ``Workbook(write_only=True)``, one sheet, ``ws.append(row)``;
-* ``tablib``: ``tablib.Dataset(*rows, headers=...).export("xlsx")``, as django-import-export
-  does it;
-* ``pandas``: ``pandas.DataFrame(rows, columns=...).to_excel(path, index=False)`` (openpyxl).
+  the ranking emptied, so the only N-row sheet is the per-unit one;
+* ``openpyxl loop``: the floor, ``Workbook(write_only=True)`` and ``ws.append(row)`` of plain
+  values, with the per-unit rows (``1 sheet``) or both sheets' rows (``2 sheets``);
+* ``tablib``: ``tablib.Dataset(*rows, headers=...).export("xlsx")`` as django-import-export does
+  it, one sheet, or a ``tablib.Databook`` of both sheets;
+* ``pandas``: ``DataFrame(rows).to_excel`` (openpyxl engine), one sheet, or both through one
+  ``ExcelWriter``.
 
-The single-sheet writers get the columns of ``reports.exports.csv_rows`` (code, name, level,
-parent code, period, the 12 counts, 3 rates; rates as floats, not text), and turning the summary
-into those rows is inside their timed region, as the exporter's is inside its own.
+The goals compare like with like: the full exporter with the two-sheet writers, the exporter's
+per-unit sheet with the one-sheet writers.
 
 How. Each (method, rows) is measured in a fresh interpreter (this script re-invoked with
 ``--one``), so one method's memory cannot hide another's. In it the summary is built, the method
@@ -68,6 +69,7 @@ django.setup()
 import openpyxl  # noqa: E402
 import pandas  # noqa: E402
 import tablib  # noqa: E402
+import xlsxwriter  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from cchc.demo.figures import synthetic_quarter  # noqa: E402
@@ -77,7 +79,13 @@ from cchc.periods.models import ReportingPeriod  # noqa: E402
 from cchc.periods.services import default_deadline  # noqa: E402
 from cchc.ranking import competition_ranks  # noqa: E402
 from cchc.units.models import KIND_LEVEL, AdministrativeUnit, Kind, UnitList  # noqa: E402
-from reports.exports import CSV_COLUMNS, LEVEL_NAMES, Summary, write_workbook  # noqa: E402
+from reports.exports import (  # noqa: E402
+    RATE_KEYS,
+    Summary,
+    ranking_sheet_rows,
+    unit_sheet_rows,
+    write_workbook,
+)
 from reports.kpis import KPIS, kpi_values  # noqa: E402
 from reports.selectors import EMPTY, Ranking, RankRow, UnitRow  # noqa: E402
 
@@ -98,7 +106,9 @@ FIELD_NAMES_SHOWN = (
     "Bảo trợ xã hội", "Người có công", "Nuôi con nuôi", "Thi đua, khen thưởng", "Văn hóa cơ sở",
     "Giáo dục và đào tạo", "Nông nghiệp và phát triển nông thôn",
 )
-TABLE_RATES = ("on_time_rate", "early_rate", "online_rate")  # the rates of csv_rows
+UNIT_HEADINGS = (["code", "name", "level", "parent"] + [column.field for column in COLUMNS]
+                 + list(RATE_KEYS))
+RANKING_HEADINGS = ["rank", "change", "code", "name", "received", "resolved", *RATE_KEYS]
 
 
 # --- the summary, in memory -------------------------------------------------------------------
@@ -171,26 +181,15 @@ def build_summary(count: int, seed: int = SEED) -> Summary:
                    "Văn phòng Chính phủ")
 
 
-# --- the rows of the single-sheet writers ------------------------------------------------------
-
-
-def _float(value):
-    return None if value is None else float(value)
-
-
-def table_rows(summary: Summary) -> Iterator[list]:
-    """``reports.exports.csv_rows``'s columns, header first, with rates as numbers."""
-    yield list(CSV_COLUMNS)
-    code = summary.period.code
-    for row in summary.rows:
-        unit_ = row.unit
-        yield [unit_.code, unit_.name, LEVEL_NAMES[unit_.level],
-               unit_.parent.code if unit_.parent else "", code,
-               *(row.totals[c.field] for c in COLUMNS),
-               *(_float(row.values[key]) for key in TABLE_RATES)]
-
-
 # --- the methods -------------------------------------------------------------------------------
+
+
+def sheets(summary: Summary, both: bool) -> list[tuple[str, list[str], Iterator[list]]]:
+    """(name, headings, rows) of the per-unit sheet, and of the ranking sheet when ``both``."""
+    result = [("Theo đơn vị", UNIT_HEADINGS, unit_sheet_rows(summary))]
+    if both:
+        result.append(("Xếp hạng", RANKING_HEADINGS, ranking_sheet_rows(summary)))
+    return result
 
 
 def run_exporter(summary: Summary, path: Path) -> None:
@@ -205,41 +204,64 @@ def run_exporter_unit_sheet(summary: Summary, path: Path) -> None:
         str(path))
 
 
-def run_openpyxl_loop(summary: Summary, path: Path) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("units")
-    for row in table_rows(summary):
-        sheet.append(row)
-    workbook.save(str(path))
+def openpyxl_loop(both: bool) -> Callable[[Summary, Path], None]:
+    def run(summary: Summary, path: Path) -> None:
+        workbook = Workbook(write_only=True)
+        for name, headings, rows in sheets(summary, both):
+            sheet = workbook.create_sheet(name)
+            sheet.append(headings)
+            for row in rows:
+                sheet.append(row)
+        workbook.save(str(path))
+    return run
 
 
-def run_tablib(summary: Summary, path: Path) -> None:
-    rows = table_rows(summary)
-    headers = next(rows)
-    path.write_bytes(tablib.Dataset(*rows, headers=headers).export("xlsx"))
+def run_tablib(both: bool) -> Callable[[Summary, Path], None]:
+    def run(summary: Summary, path: Path) -> None:
+        datasets = [tablib.Dataset(*rows, headers=headings, title=name)
+                    for name, headings, rows in sheets(summary, both)]
+        book = datasets[0] if len(datasets) == 1 else tablib.Databook(datasets)
+        path.write_bytes(book.export("xlsx"))
+    return run
 
 
-def run_pandas(summary: Summary, path: Path) -> None:
-    rows = table_rows(summary)
-    headers = next(rows)
-    pandas.DataFrame(list(rows), columns=headers).to_excel(path, index=False, engine="openpyxl")
+def run_pandas(both: bool) -> Callable[[Summary, Path], None]:
+    def run(summary: Summary, path: Path) -> None:
+        with pandas.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, headings, rows in sheets(summary, both):
+                pandas.DataFrame(list(rows), columns=headings).to_excel(
+                    writer, sheet_name=name, index=False)
+    return run
 
 
-EXPORTER, UNIT_SHEET, LOOP, TABLIB, PANDAS = (
-    "exporter", "exporter, unit sheet", "openpyxl loop", "tablib", "pandas")
+EXPORTER, UNIT_SHEET = "exporter", "exporter, unit sheet"
+LOOP_1, LOOP_2 = "openpyxl loop, 1 sheet", "openpyxl loop, 2 sheets"
+TABLIB_1, TABLIB_2 = "tablib, 1 sheet", "tablib, 2 sheets"
+PANDAS_1, PANDAS_2 = "pandas, 1 sheet", "pandas, 2 sheets"
 METHODS: dict[str, Callable[[Summary, Path], None]] = {
     EXPORTER: run_exporter,
+    LOOP_2: openpyxl_loop(both=True),
+    TABLIB_2: run_tablib(both=True),
+    PANDAS_2: run_pandas(both=True),
     UNIT_SHEET: run_exporter_unit_sheet,
-    LOOP: run_openpyxl_loop,
-    TABLIB: run_tablib,
-    PANDAS: run_pandas,
+    LOOP_1: openpyxl_loop(both=False),
+    TABLIB_1: run_tablib(both=False),
+    PANDAS_1: run_pandas(both=False),
 }
+# Which floor and which tablib run each method is compared with: the same rows.
+LIKE_FOR_LIKE = {EXPORTER: (LOOP_2, TABLIB_2), LOOP_2: (LOOP_2, TABLIB_2),
+                 TABLIB_2: (LOOP_2, TABLIB_2), PANDAS_2: (LOOP_2, TABLIB_2),
+                 UNIT_SHEET: (LOOP_1, TABLIB_1), LOOP_1: (LOOP_1, TABLIB_1),
+                 TABLIB_1: (LOOP_1, TABLIB_1), PANDAS_1: (LOOP_1, TABLIB_1)}
 WRITES = {
-    EXPORTER: "3 sheets: 2×N rows, 22+12 cols, formatted",
-    UNIT_SHEET: "3 sheets: 1×N rows, 22 cols, formatted",
-    LOOP: "1 sheet: N rows, 20 cols",
-    TABLIB: "1 sheet: N rows, 20 cols",
-    PANDAS: "1 sheet: N rows, 20 cols",
+    EXPORTER: "form + 2 N-row sheets (22, 12 cols), formatted",
+    UNIT_SHEET: "form + 1 N-row sheet (22 cols), formatted",
+    LOOP_2: "2 N-row sheets (22, 12 cols), plain",
+    TABLIB_2: "2 N-row sheets (22, 12 cols), plain",
+    PANDAS_2: "2 N-row sheets (22, 12 cols), plain",
+    LOOP_1: "1 N-row sheet (22 cols), plain",
+    TABLIB_1: "1 N-row sheet (22 cols), plain",
+    PANDAS_1: "1 N-row sheet (22 cols), plain",
 }
 
 
@@ -328,19 +350,21 @@ def _ratio(numerator: float | None, denominator: float | None, digits: int = 2) 
 
 
 def table(results: list[dict], rows: int) -> list[str]:
-    loop = {r["rows"]: _median(r) for r in results if r["method"] == LOOP}
-    tablib_seconds = next(_median(r) for r in results if r["method"] == TABLIB)
-    header = (f"{'method':<21} {'rows':>6} {'median s':>9} {'min–max s':>12} {'÷ loop':>7} "
-              f"{'tablib ÷':>8} "
-              f"{'peak RSS Δ MiB':>14} {'tracemalloc MiB':>15} {'file KiB':>8}  writes")
+    """One line per run; ``÷ floor`` and ``tablib ÷`` against the runs that write the same rows
+    (``LIKE_FOR_LIKE``) at the same number of rows."""
+    at = {(r["method"], r["rows"]): _median(r) for r in results}
+    header = (f"{'method':<23} {'rows':>6} {'median s':>9} {'min–max s':>12} {'÷ floor':>8} "
+              f"{'tablib ÷':>8} {'peak RSS Δ MiB':>14} {'tracemalloc MiB':>15} "
+              f"{'file KiB':>8}  writes")
     lines = [header, "-" * len(header)]
     for r in results:
         seconds = _median(r)
-        versus_tablib = _ratio(tablib_seconds, seconds, 1) if r["rows"] == rows else "–"
+        floor, tablib_run = LIKE_FOR_LIKE[r["method"]]
         lines.append(
-            f"{r['method']:<21} {r['rows']:>6} {seconds:>9.3f} "
+            f"{r['method']:<23} {r['rows']:>6} {seconds:>9.3f} "
             f"{_spread(r['seconds']):>12} "
-            f"{_ratio(seconds, loop.get(r['rows'])):>7} {versus_tablib:>8} "
+            f"{_ratio(seconds, at.get((floor, r['rows']))):>8} "
+            f"{_ratio(at.get((tablib_run, r['rows'])), seconds, 1):>8} "
             f"{r['rss_kib'] / 1024:>14.1f} {r['traced'] / MiB:>15.1f} "
             f"{r['size'] / 1024:>8.0f}  {WRITES[r['method']]}")
     return lines
@@ -362,16 +386,16 @@ def _met(ok: bool) -> str:
 
 def verdicts(results: list[dict], rows: int) -> list[str]:
     at = {(r["method"], r["rows"]): r for r in results}
-    tablib_s, loop_s = _median(at[TABLIB, rows]), _median(at[LOOP, rows])
     lines = []
     for name in (EXPORTER, UNIT_SHEET):
+        floor, tablib_run = LIKE_FOR_LIKE[name]
         seconds = _median(at[name, rows])
-        speed_up, versus_loop = tablib_s / seconds, seconds / loop_s
-        label = "" if name == EXPORTER else " (per-unit sheet only)"
-        lines.append(f"exporter{label} vs tablib: {_faster(speed_up)} (goal ≥ 2.5× faster) "
+        tablib_s, floor_s = _median(at[tablib_run, rows]), _median(at[floor, rows])
+        speed_up, versus_floor = tablib_s / seconds, seconds / floor_s
+        lines.append(f"{name} vs {tablib_run}: {_faster(speed_up)} (goal ≥ 2.5× faster) "
                      f"{_met(speed_up >= 2.5)} — {seconds:.3f} s vs {tablib_s:.3f} s")
-        lines.append(f"exporter{label} vs bare openpyxl loop: {versus_loop:.2f}× (goal ≤ 1.3×) "
-                     f"{_met(versus_loop <= 1.3)} — {seconds:.3f} s vs {loop_s:.3f} s")
+        lines.append(f"{name} vs {floor}: {versus_floor:.2f}× (goal ≤ 1.3×) "
+                     f"{_met(versus_floor <= 1.3)} — {seconds:.3f} s vs {floor_s:.3f} s")
     scaled = [at[EXPORTER, rows * k] for k in SCALES]
     rss = [r["rss_kib"] / 1024 for r in scaled]
     traced = [r["traced"] / MiB for r in scaled]
@@ -393,7 +417,8 @@ def exporter_hash() -> str:
 
 def versions(results: list[dict]) -> list[str]:
     hashes = sorted({r["exporter"] for r in results})
-    lines = [f"Python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
+    lines = [f"Python {platform.python_version()}, XlsxWriter {xlsxwriter.__version__}, "
+             f"openpyxl {openpyxl.__version__}, "
              f"tablib {tablib.__version__}, pandas {pandas.__version__}, "
              f"reports/exports.py sha256 {', '.join(hashes)}"]
     if len(hashes) > 1:
@@ -404,7 +429,7 @@ def versions(results: list[dict]) -> list[str]:
 
 def run_all(rows: int, repeat: int) -> None:
     jobs = [(name, rows) for name in METHODS]
-    jobs += [(name, rows * k) for k in SCALES[1:] for name in (EXPORTER, LOOP)]
+    jobs += [(name, rows * k) for k in SCALES[1:] for name in (EXPORTER, LOOP_2)]
     results = [measure_in_subprocess(name, count, repeat) for name, count in jobs]
     print(f"xlsx export of {rows:,} units ({PERIOD}), median of {repeat} runs, "
           f"each (method, rows) in a fresh process")

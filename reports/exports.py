@@ -1,8 +1,8 @@
 """Excel and CSV summaries in the official layout, from the same selectors as the pages.
 
-One writer per sheet over rows the selectors return; workbooks are write-only (openpyxl keeps
-one row at a time, so memory does not grow with the number of rows) and can be streamed to the
-browser while they are written (``stream``).
+One writer per sheet over rows the selectors return; workbooks are written row by row to disk
+(XlsxWriter's constant-memory mode), so memory does not grow with the number of rows, and can be
+streamed to the browser while they are written (``stream``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import xlsxwriter
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
@@ -37,13 +34,6 @@ CSV_COLUMNS = (
     "on_time_rate", "early_rate", "online_rate",
 )
 LEVEL_NAMES = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}
-
-_THIN = Side(style="thin")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=13)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
 
 
 @dataclass
@@ -72,86 +62,79 @@ def summary_for(root, period, units=None, *, kpi_key: str = "on_time_rate") -> S
 
 
 # --- workbook -------------------------------------------------------------------------------
+#
+# Written with XlsxWriter in constant-memory mode: rows go to disk as they are written, so memory
+# does not grow with the number of rows, and a data cell costs no more than a plain value because
+# its number format is the column's (XlsxWriter stamps a column's format on every cell written in
+# it without one of its own). docs/performance.md has the measurements behind this choice;
+# openpyxl stays the reader (uploads, tests). Rows must be written top to bottom.
 
-
-def _cell(sheet, value, *, font=None, fill=None, number_format=None, alignment=None,
-          border=True):
-    cell = WriteOnlyCell(sheet, value=value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
-    if alignment:
-        cell.alignment = alignment
-    if border:
-        cell.border = _BORDER
-    return cell
-
-
-def _number(sheet, value, number_format):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+_BASE = {"font_name": "Calibri", "font_size": 11}
+_STYLES = {
+    "title": {"bold": True, "font_size": 13, "align": "center", "valign": "vcenter",
+              "text_wrap": True},
+    "subtitle": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "head": {"bold": True, "bg_color": "#E8EEF7", "pattern": 1, "align": "center",
+             "valign": "vcenter", "text_wrap": True, "border": 1},
+    "cell": {"border": 1},
+    "centred": {"border": 1, "align": "center", "valign": "vcenter"},
+    "bold": {"border": 1, "bold": True},
+    "count": {"border": 1, "num_format": COUNT_FORMAT},
+    "count_bold": {"border": 1, "bold": True, "num_format": COUNT_FORMAT},
+    "count_column": {"num_format": COUNT_FORMAT},
+    "percent_column": {"num_format": PERCENT_FORMAT},
+    "sign": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "sign_note": {"italic": True, "align": "center", "valign": "vcenter", "text_wrap": True},
+}
 
 
 def _rate(value):
     return None if value is None else float(value)
 
 
-def _prepare(sheet, *, widths, header_rows: str, freeze: str) -> None:
-    """Page set-up of every sheet: A4 landscape, fit to width, header rows on every page."""
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = freeze
-    sheet.print_title_rows = header_rows
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+def _prepare(sheet, *, header_rows: tuple[int, int], freeze: tuple[int, int]) -> None:
+    """Page set-up of every sheet: A4 landscape, fit to width, header rows on every page.
+    Rows and columns are counted from 0, as XlsxWriter does."""
+    sheet.freeze_panes(*freeze)
+    sheet.repeat_rows(*header_rows)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
 
 
-def _title_rows(sheet, lines: list[str], width: int) -> None:
-    for number, line in enumerate(lines, start=1):
-        sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
-        sheet.append([_cell(sheet, line, font=_TITLE if number == 1 else _BOLD,
-                            alignment=_CENTER, border=False)])
+def _title_rows(sheet, styles, lines: list[str], width: int) -> None:
+    for row, line in enumerate(lines):
+        sheet.merge_range(row, 0, row, width - 1, line,
+                          styles["title"] if row == 0 else styles["subtitle"])
 
 
-def _signature(sheet, summary: Summary, width: int, first_row: int) -> None:
-    """Người lập biểu on the left; place, date and thủ trưởng đơn vị on the right, below the
-    table whose last row is ``first_row``."""
+def _signature(sheet, summary: Summary, styles, width: int, row: int) -> None:
+    """Người lập biểu on the left; place, date and thủ trưởng đơn vị on the right, from ``row``
+    (a blank row below the table)."""
     today = timezone.localdate()
     place = summary.root.province.short_name if summary.root.province else \
         summary.root.short_name
-    right = get_column_letter(width)
-    middle = get_column_letter(width - 4)
     lines = [
         ("", _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s") % {
             "place": place, "d": today.day, "m": today.month, "y": today.year}),
         (_("NGƯỜI LẬP BIỂU"), _("THỦ TRƯỞNG ĐƠN VỊ")),
         (_("(Ký, ghi rõ họ tên)"), _("(Ký tên, đóng dấu)")),
     ]
-    sheet.append([])  # a blank row after the table, then the lines below it
-    for offset, (left_text, right_text) in enumerate(lines, start=2):
-        row = first_row + offset
-        sheet.merged_cells.add(f"A{row}:D{row}")
-        sheet.merged_cells.add(f"{middle}{row}:{right}{row}")
-        font = _BOLD if offset == 3 else Font(italic=offset != 3)
-        cells = [_cell(sheet, left_text, font=font, alignment=_CENTER, border=False)]
-        cells += [None] * (width - 5 - len(cells))
-        cells.append(_cell(sheet, right_text, font=font, alignment=_CENTER, border=False))
-        sheet.append(cells)
+    for offset, (left, right) in enumerate(lines, start=1):
+        style = styles["sign"] if offset == 2 else styles["sign_note"]
+        sheet.merge_range(row + offset, 0, row + offset, 3, left, style)
+        sheet.merge_range(row + offset, width - 5, row + offset, width - 1, right, style)
 
 
-def _form_sheet(workbook, summary: Summary) -> None:
-    sheet = workbook.create_sheet(_("Biểu II.06a"))
+def _form_sheet(workbook, styles, summary: Summary) -> None:
+    sheet = workbook.add_worksheet(_("Biểu II.06a"))
     width = 2 + len(COLUMNS)
-    _prepare(sheet, widths=[6, 34] + [11] * len(COLUMNS), header_rows="6:8", freeze="C9")
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, width - 1, 11)
+    _prepare(sheet, header_rows=(5, 7), freeze=(8, 2))
     period = summary.period
-    _title_rows(sheet, [
+    _title_rows(sheet, styles, [
         _("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"),
         _("Biểu II.06a/VPCP/KSTT"),
         _("Đơn vị báo cáo: %(unit)s – Đơn vị nhận báo cáo: %(receiver)s") % {
@@ -162,90 +145,107 @@ def _form_sheet(workbook, summary: Summary) -> None:
         _("Đơn vị tính: số hồ sơ TTHC"),
     ], width)
     # Two-row header: the three groups over their columns, STT and Lĩnh vực merged down.
-    for cells in ("A6:A7", "B6:B7", "C6:G6", "H6:K6", "L6:N6"):
-        sheet.merged_cells.add(cells)
-    sheet.row_dimensions[7].height = 32  # two lines for the longest label
-    header = {"received_total": RECEIVED, "resolved_total": RESOLVED, "pending_total": PENDING}
-
-    def head(value):
-        return _cell(sheet, str(value), font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER)
-
-    sheet.append([head(_("STT")), head(_("Lĩnh vực"))] + [
-        head(header.get(column.field, "")) for column in COLUMNS])
-    sheet.append([head(""), head("")] + [head(column.label) for column in COLUMNS])
-    sheet.append([head("(1)"), head("(2)")] + [head(column.number) for column in COLUMNS])
+    head = styles["head"]
+    # Constant memory: writing a cell of row 7 sends row 6 to disk, so the two cells merged down
+    # are merged without a format (which writes nothing below) and styled cell by cell.
+    for column, text in enumerate([_("STT"), _("Lĩnh vực")]):
+        sheet.merge_range(5, column, 6, column, text)
+        sheet.write_string(5, column, text, head)
+    groups = {"received_total": RECEIVED, "resolved_total": RESOLVED, "pending_total": PENDING}
+    starts = [i for i, column in enumerate(COLUMNS) if column.field in groups] + [len(COLUMNS)]
+    for first, end in zip(starts, starts[1:], strict=False):
+        sheet.merge_range(5, 2 + first, 5, 1 + end, str(groups[COLUMNS[first].field]), head)
+    sheet.set_row(6, 32)  # two lines for the longest label
+    sheet.write_row(6, 0, [None, None] + [str(column.label) for column in COLUMNS], head)
+    sheet.write_row(7, 0, ["(1)", "(2)"] + [str(column.number) for column in COLUMNS], head)
+    row = 8
     for number, (name, totals) in enumerate(summary.by_field, start=1):
-        sheet.append([_cell(sheet, number, alignment=_CENTER), _cell(sheet, name)] + [
-            _cell(sheet, totals[c.field], number_format=COUNT_FORMAT) for c in COLUMNS])
-    sheet.append([_cell(sheet, ""), _cell(sheet, _("Tổng cộng"), font=_BOLD)] + [
-        _cell(sheet, summary.totals[c.field], font=_BOLD, number_format=COUNT_FORMAT)
-        for c in COLUMNS])
-    _signature(sheet, summary, width, first_row=9 + len(summary.by_field))
+        sheet.write_number(row, 0, number, styles["centred"])
+        sheet.write_string(row, 1, name, styles["cell"])
+        sheet.write_row(row, 2, [totals[c.field] for c in COLUMNS], styles["count"])
+        row += 1
+    sheet.write_blank(row, 0, None, styles["cell"])
+    sheet.write_string(row, 1, _("Tổng cộng"), styles["bold"])
+    sheet.write_row(row, 2, [summary.totals[c.field] for c in COLUMNS], styles["count_bold"])
+    _signature(sheet, summary, styles, width, row=row + 1)
 
 
-def _units_sheet(workbook, summary: Summary) -> None:
-    sheet = workbook.create_sheet(_("Theo đơn vị"))
-    rates = [KPIS[key] for key in RATE_KEYS]
-    width = 4 + len(COLUMNS) + len(rates)
-    _prepare(sheet, widths=[9, 30, 12, 24] + [11] * len(COLUMNS) + [12] * len(rates),
-             header_rows="3:3", freeze="C4")
-    sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{3 + max(len(summary.rows), 1)}"
-    sheet.row_dimensions[3].height = 80  # the long column headings wrap
-    _title_rows(sheet, [_("Số liệu theo đơn vị – %(unit)s – %(period)s") % {
-        "unit": summary.root.name, "period": summary.period.label}], width)
-    sheet.append([])
+def _data_sheet(workbook, styles, *, name: str, title: str, headings: list[str],
+                widths: list[int], formats: list[str | None], freeze_column: int,
+                heading_height: int, rows: Iterable[list]) -> None:
+    """A title, a blank row, a row of headings (row 3, repeated on every printed page, with an
+    autofilter) and one row per unit; each column's number format is set once."""
+    sheet = workbook.add_worksheet(name)
+    width = len(headings)
+    for column, (column_width, style) in enumerate(zip(widths, formats, strict=True)):
+        sheet.set_column(column, column, column_width, styles[style] if style else None)
+    _prepare(sheet, header_rows=(2, 2), freeze=(3, freeze_column))
+    _title_rows(sheet, styles, [title], width)
+    sheet.set_row(2, heading_height)  # the long headings wrap
+    sheet.write_row(2, 0, headings, styles["head"])
+    last = 2
+    for last, values in enumerate(rows, start=3):
+        sheet.write_row(last, 0, values)
+    sheet.autofilter(2, 0, max(last, 3), width - 1)
 
-    def head(value):
-        return _cell(sheet, str(value), font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER)
 
-    sheet.append([head(_("Mã")), head(_("Đơn vị")), head(_("Cấp")), head(_("Thuộc"))]
-                 + [head(f"{c.number} {c.group} – {c.label}") for c in COLUMNS]
-                 + [head(f"{kpi.label} {kpi.formula}") for kpi in rates])
-    # Data rows carry only the number formats they need (no borders): styling every cell of a
-    # 10,000-row sheet would cost more than writing it.
+def unit_sheet_rows(summary: Summary) -> Iterator[list]:
+    """The data rows of ``Theo đơn vị``: code, name, level, parent, the 12 counts, the rates."""
     level_names = {level.value: str(level.label) for level in Level}  # once, not per row
     for row in summary.rows:
         unit = row.unit
-        sheet.append(
-            [unit.code, unit.name, level_names[unit.level],
-             unit.parent.name if unit.parent else ""]
-            + [_number(sheet, row.totals[c.field], COUNT_FORMAT) for c in COLUMNS]
-            + [_number(sheet, _rate(row.values[kpi.key]), PERCENT_FORMAT) for kpi in rates])
+        yield ([unit.code, unit.name, level_names[unit.level],
+                unit.parent.name if unit.parent else ""]
+               + [row.totals[c.field] for c in COLUMNS]
+               + [_rate(row.values[key]) for key in RATE_KEYS])
 
 
-def _ranking_sheet(workbook, summary: Summary) -> None:
-    sheet = workbook.create_sheet(_("Xếp hạng"))
+def ranking_sheet_rows(summary: Summary) -> Iterator[list]:
+    """The data rows of ``Xếp hạng``, as the ranking page shows them: rank/size, change on the
+    previous period, code, name, received, resolved, the rates."""
     ranking = summary.ranking
-    rates = [KPIS[key] for key in RATE_KEYS]
-    width = 4 + 2 + len(rates)
-    _prepare(sheet, widths=[9, 10, 9, 30, 12, 12] + [12] * len(rates), header_rows="3:3",
-             freeze="E4")
-    sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{3 + max(len(ranking.rows), 1)}"
-    sheet.row_dimensions[3].height = 45
-    _title_rows(sheet, [_("Xếp hạng theo %(kpi)s – %(unit)s – %(period)s") % {
-        "kpi": ranking.kpi.label, "unit": summary.root.name, "period": summary.period.label}],
-        width)
-    sheet.append([])
-
-    def head(value):
-        return _cell(sheet, str(value), font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER)
-
-    sheet.append([head(_("Hạng")), head(_("So với kỳ trước")), head(_("Mã")), head(_("Đơn vị")),
-                  head(KPIS["received"].label), head(KPIS["resolved"].label)]
-                 + [head(kpi.label) for kpi in rates])
     size = ranking.size
     for row in ranking.rows:
         change = row.rank_change
         arrow = "–" if not change else (f"↑ {change}" if change > 0 else f"↓ {-change}")
-        sheet.append(
-            [f"{row.rank}/{size}" if row.rank else "–", arrow, row.unit.code, row.unit.name,
-             _number(sheet, row.values["received"], COUNT_FORMAT),
-             _number(sheet, row.values["resolved"], COUNT_FORMAT)]
-            + [_number(sheet, _rate(row.values[kpi.key]), PERCENT_FORMAT) for kpi in rates])
+        yield ([f"{row.rank}/{size}" if row.rank else "–", arrow, row.unit.code, row.unit.name,
+                row.values["received"], row.values["resolved"]]
+               + [_rate(row.values[key]) for key in RATE_KEYS])
+
+
+def _units_sheet(workbook, styles, summary: Summary) -> None:
+    rates = [KPIS[key] for key in RATE_KEYS]
+    _data_sheet(
+        workbook, styles, name=_("Theo đơn vị"),
+        title=_("Số liệu theo đơn vị – %(unit)s – %(period)s") % {
+            "unit": summary.root.name, "period": summary.period.label},
+        headings=[_("Mã"), _("Đơn vị"), _("Cấp"), _("Thuộc")]
+        + [f"{c.number} {c.group} – {c.label}" for c in COLUMNS]
+        + [f"{kpi.label} {kpi.formula}" for kpi in rates],
+        widths=[9, 30, 12, 24] + [11] * len(COLUMNS) + [12] * len(rates),
+        formats=[None] * 4 + ["count_column"] * len(COLUMNS) + ["percent_column"] * len(rates),
+        freeze_column=2, heading_height=80, rows=unit_sheet_rows(summary))
+
+
+def _ranking_sheet(workbook, styles, summary: Summary) -> None:
+    ranking = summary.ranking
+    rates = [KPIS[key] for key in RATE_KEYS]
+    _data_sheet(
+        workbook, styles, name=_("Xếp hạng"),
+        title=_("Xếp hạng theo %(kpi)s – %(unit)s – %(period)s") % {
+            "kpi": ranking.kpi.label, "unit": summary.root.name,
+            "period": summary.period.label},
+        headings=[_("Hạng"), _("So với kỳ trước"), _("Mã"), _("Đơn vị"),
+                  str(KPIS["received"].label), str(KPIS["resolved"].label)]
+        + [str(kpi.label) for kpi in rates],
+        widths=[9, 10, 9, 30, 12, 12] + [12] * len(rates),
+        formats=[None] * 4 + ["count_column"] * 2 + ["percent_column"] * len(rates),
+        freeze_column=4, heading_height=45, rows=ranking_sheet_rows(summary))
 
 
 def write_workbook(summary: Summary, stream) -> None:
-    """The summary workbook — Biểu II.06a, Theo đơn vị, Xếp hạng — written to ``stream``.
+    """The summary workbook — Biểu II.06a, Theo đơn vị, Xếp hạng — written to ``stream`` (a path
+    or a binary file object, which need not be seekable).
 
     Always in Vietnamese, whatever the interface language: it is the official form that is
     forwarded upward and printed.
@@ -255,16 +255,22 @@ def write_workbook(summary: Summary, stream) -> None:
 
 
 def _write_workbook(summary: Summary, stream) -> None:
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = _("Tình hình, kết quả giải quyết TTHC – %(unit)s – %(period)s") \
-        % {"unit": summary.root.name, "period": summary.period.label}
-    workbook.properties.subject = _("Biểu II.06a/VPCP/KSTT")
-    workbook.properties.creator = "Báo cáo CCHC"
-    workbook.properties.created = datetime.datetime.now()
-    _form_sheet(workbook, summary)
-    _units_sheet(workbook, summary)
-    _ranking_sheet(workbook, summary)
-    workbook.save(stream)
+    # Text is text: a unit name never becomes a formula or a link.
+    workbook = xlsxwriter.Workbook(stream, {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False})
+    styles = {name: workbook.add_format({**_BASE, **style}) for name, style in _STYLES.items()}
+    workbook.set_properties({
+        "title": _("Tình hình, kết quả giải quyết TTHC – %(unit)s – %(period)s") % {
+            "unit": summary.root.name, "period": summary.period.label},
+        "subject": _("Biểu II.06a/VPCP/KSTT"),
+        "author": "Báo cáo CCHC",
+        "created": datetime.datetime.now(),
+    })
+    _form_sheet(workbook, styles, summary)
+    _units_sheet(workbook, styles, summary)
+    _ranking_sheet(workbook, styles, summary)
+    workbook.close()
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -66,7 +67,10 @@ def test_three_sheets_in_the_official_layout(admin_client, ke_sach_filed):
     assert f"J{total_row + 3}:N{total_row + 3}" in merged
     units = book["Theo đơn vị"]
     assert units.auto_filter.ref.startswith("A3:") and units.freeze_panes == "C4"
-    assert units["Q4"].number_format == "0.00%"
+    an_my = next(r for r in units.iter_rows(min_row=4) if r[0].value == "31564")
+    assert [c.number_format for c in an_my[4:7]] == ["#,##0"] * 3
+    assert an_my[16].value == pytest.approx(0.9444, abs=1e-4) and \
+        an_my[16].number_format == "0.00%"
     assert book.properties.creator == "Báo cáo CCHC" and "Huyện Kế Sách" in book.properties.title
 
 
@@ -143,6 +147,21 @@ def test_the_download_keeps_the_pages_filters(admin_client, ke_sach_filed):
     codes = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=4, values_only=True)]
     assert len(codes) == 13 and "31564" in codes
     assert "Giải quyết quá hạn" in book["Xếp hạng"]["A1"].value
+
+
+def test_a_unit_name_that_looks_like_a_formula_stays_text(admin_client, ke_sach_filed):
+    AdministrativeUnit.objects.filter(code="31564", unit_list=UnitList.BEFORE_2025).update(
+        name='=HYPERLINK("http://example.invalid","An Mỹ")')
+    response = admin_client.get(reverse("reports:summary_xlsx", args=["2008", "943", PERIOD]))
+    content = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [archive.read(name) for name in archive.namelist()
+                  if name.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(b"<f>" in sheet for sheet in sheets)
+    assert not any(name.startswith("xl/worksheets/_rels") for name in archive.namelist())
+    names = [row[1] for row in load_workbook(io.BytesIO(content))["Theo đơn vị"].iter_rows(
+        min_row=4, values_only=True)]
+    assert '=HYPERLINK("http://example.invalid","An Mỹ")' in names
 
 
 def test_export_command_writes_xlsx_and_csv_and_lists_a_level(tmp_path, ke_sach_filed):
