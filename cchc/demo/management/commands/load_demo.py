@@ -1,8 +1,12 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.demo.loader import DEMO_PASSWORD, DemoRefused, load_demo
+from cchc.demo.national import load_national
 from cchc.formatting import format_count
 
 
@@ -13,7 +17,18 @@ class Command(BaseCommand):
         "khi DJANGO_ENV=production."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", choices=["demo", "national"], default="demo",
+            help=gettext_lazy("national: thêm số liệu mô phỏng hằng quý cho mọi đơn vị của cả "
+                              "nước từ 2019 (khoảng 3,9 triệu dòng)"))
+        parser.add_argument(
+            "--province", action="append", default=[], metavar="CODE",
+            help=gettext_lazy("với --scale national: chỉ các tỉnh này (mã của một trong hai "
+                              "danh mục; lặp lại được)"))
+
     def handle(self, *args, **options):
+        started = time.monotonic()
         try:
             summary = load_demo()
         except DemoRefused as exc:
@@ -23,6 +38,17 @@ class Command(BaseCommand):
             "kết quả Chỉ số CCHC: %(results)s."
         ) % {"periods": format_count(summary.periods), "reports": format_count(summary.reports),
              "lines": format_count(summary.lines), "results": format_count(summary.assessments)})
+        if options["scale"] == "national":
+            national = load_national(today=timezone.localdate(), provinces=options["province"],
+                                     progress=lambda message: self.stderr.write(message))
+            self.stdout.write(_(
+                "Toàn quốc: %(units)s đơn vị, %(quarters)s quý; thêm %(reports)s báo cáo "
+                "(%(lines)s dòng) trong %(seconds)s giây."
+            ) % {"units": format_count(national.units),
+                 "quarters": format_count(national.quarters),
+                 "reports": format_count(national.reports),
+                 "lines": format_count(national.lines),
+                 "seconds": f"{time.monotonic() - started:.0f}"})
         self.stdout.write(_("Tài khoản demo (mật khẩu cho tất cả: %(password)s):")
                           % {"password": DEMO_PASSWORD})
         for account in summary.accounts:
