@@ -83,6 +83,11 @@ def load_national(*, today: datetime.date, provinces: Iterable[str] = (),
             summary.reports += len(reports)
             summary.lines += sum(len(f) for f in lines)
             progress(f"{quarter.code}: {len(reports):,} reports")
+    if connection.vendor == "postgresql" and summary.lines:
+        # COPY leaves the planner's statistics as they were (a few rows): refresh them now
+        # rather than wait for autovacuum, or the first pages plan for an empty table.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DossierReport._meta.db_table}, {DossierLine._meta.db_table}")
     return summary
 
 
