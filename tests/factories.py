@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from cchc.accounts.models import Role
 from cchc.accounts.services import account_assign
 from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField, ReportStatus
+from cchc.dossiers.rollups import rollups_refresh
 from cchc.periods.models import ReportingPeriod
 from cchc.periods.services import period_ensure
 from cchc.units.models import AdministrativeUnit, UnitList
@@ -60,4 +61,5 @@ def report(unit_obj: AdministrativeUnit, period_code: str, *, lines=None,
                                            submitted_at=submitted_at, status=status)
     for field_obj, values in (lines or {field(): figures()}).items():
         DossierLine.objects.create(report=created, field=field_obj, **values)
+    rollups_refresh(unit=unit_obj, period=created.period)  # as the services do after a write
     return created

@@ -31,7 +31,14 @@ from cchc.demo.loader import (
     _workflow,
 )
 from cchc.dossiers.columns import FIELD_NAMES
-from cchc.dossiers.models import DataSource, DossierLine, DossierReport, ProcedureField
+from cchc.dossiers.models import (
+    DataSource,
+    DossierLine,
+    DossierReport,
+    DossierRollup,
+    ProcedureField,
+)
+from cchc.dossiers.rollups import rollups_rebuild
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 
@@ -83,12 +90,19 @@ def load_national(*, today: datetime.date, provinces: Iterable[str] = (),
             summary.reports += len(reports)
             summary.lines += sum(len(f) for f in lines)
             progress(f"{quarter.code}: {len(reports):,} reports")
-    if connection.vendor == "postgresql" and summary.lines:
-        # COPY leaves the planner's statistics as they were (a few rows): refresh them now
-        # rather than wait for autovacuum, or the first pages plan for an empty table.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {DossierReport._meta.db_table}, {DossierLine._meta.db_table}")
+        if summary.lines:
+            # COPY leaves the planner's statistics as they were (a few rows): refresh them now
+            # rather than wait for autovacuum, or the next queries plan for empty tables.
+            _analyze(DossierReport, DossierLine)
+            rollups_rebuild(periods=quarters)
+            _analyze(DossierRollup)
     return summary
+
+
+def _analyze(*models) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(m._meta.db_table for m in models)}")
 
 
 def _reports_in(unit: AdministrativeUnit, quarter: ReportingPeriod) -> bool:

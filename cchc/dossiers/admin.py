@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField
+from cchc.dossiers.rollups import rollups_rebuild, rollups_refresh
 
 
 @admin.register(ProcedureField)
@@ -25,3 +26,18 @@ class DossierReportAdmin(admin.ModelAdmin):
     raw_id_fields = ("unit", "updated_by")
     list_select_related = ("unit", "period")
     inlines = [DossierLineInline]
+
+    # Edits here bypass the workflow services: keep the precomputed totals in step all the same.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rollups_refresh(unit=form.instance.unit, period=form.instance.period)
+
+    def delete_model(self, request, obj):
+        unit, period = obj.unit, obj.period
+        super().delete_model(request, obj)
+        rollups_refresh(unit=unit, period=period)
+
+    def delete_queryset(self, request, queryset):
+        periods = {report.period for report in queryset.select_related("period")}
+        super().delete_queryset(request, queryset)
+        rollups_rebuild(periods=periods)

@@ -267,3 +267,54 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} – {self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class RollupScope(models.TextChoices):
+    OWN = "own", _("Của riêng đơn vị")
+    SUBTREE = "subtree", _("Gồm các đơn vị trực thuộc")
+
+
+class DossierRollup(models.Model):
+    """Precomputed totals of counted reports (submitted or approved) for a unit and a filed
+    period: ``own`` sums the unit's own report, ``subtree`` the unit's and every unit's below it
+    in the same list. Kept current by ``cchc.dossiers.rollups`` whenever a report's figures or
+    status change; ``verify_rollups`` checks them against the lines, ``rebuild_rollups``
+    recomputes them."""
+
+    unit = models.ForeignKey(
+        "units.AdministrativeUnit", verbose_name=_("đơn vị"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    period = models.ForeignKey(
+        "periods.ReportingPeriod", verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    scope = models.CharField(_("phạm vi"), max_length=8, choices=RollupScope.choices)
+    reports = models.PositiveIntegerField(_("số báo cáo được tính"))
+    received_total = models.BigIntegerField(default=0)
+    received_online = models.BigIntegerField(default=0)
+    received_in_person = models.BigIntegerField(default=0)
+    received_postal = models.BigIntegerField(default=0)
+    received_carried_over = models.BigIntegerField(default=0)
+    resolved_total = models.BigIntegerField(default=0)
+    resolved_early = models.BigIntegerField(default=0)
+    resolved_on_time = models.BigIntegerField(default=0)
+    resolved_late = models.BigIntegerField(default=0)
+    pending_total = models.BigIntegerField(default=0)
+    pending_in_time = models.BigIntegerField(default=0)
+    pending_overdue = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp sẵn")
+        verbose_name_plural = _("số liệu tổng hợp sẵn")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period", "scope"],
+                                    name="rollup_unique_unit_period_scope"),
+        ]
+        indexes = [models.Index(fields=["period", "scope", "unit"], name="rollup_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} – {self.period_id} – {self.scope}"
+
+    def figures(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in FIELD_NAMES}

@@ -6,12 +6,19 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import can_review, units_in_scope
 from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
-from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField, ReportStatus
+from cchc.dossiers.models import (
+    DossierLine,
+    DossierReport,
+    DossierRollup,
+    ProcedureField,
+    ReportStatus,
+    RollupScope,
+)
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit
 
@@ -70,24 +77,30 @@ def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
                   key: str | None = None) -> dict[tuple, dict[str, int]]:
     """Figures per (period code, group) for ``unit_ids`` together, in ONE aggregate query.
 
-    ``key`` groups within the units, e.g. ``"report__unit_id"`` (per unit) or ``"field_id"``
-    (per field); ``None`` sums everything. A longer period is derived from its quarters with
-    ``combine_quarters``; a group with no figures in any quarter is left out.
+    ``key`` groups within the units: ``"report__unit_id"`` (per unit) or ``"field_id"`` (per
+    field); ``None`` sums everything. Per unit and in total the query reads the precomputed
+    ``own`` rollups (one row per unit and period); per field it reads the lines. A longer period
+    is derived from its quarters with ``combine_quarters``; a group with no figures in any
+    quarter is left out.
     """
     needed = {code for period in periods for code in _quarter_codes(period)}
-    group = (key,) if key else ()
-    rows = (
-        counted_lines()
-        .filter(report__unit_id__in=list(unit_ids), report__period__code__in=needed)
-        .values("report__period__code", *group)
-        .annotate(**{name: Sum(name) for name in FIELD_NAMES})
-        .order_by()
-    )
+    if key == "field_id":
+        rows = (counted_lines()
+                .filter(report__unit_id__in=list(unit_ids), report__period__code__in=needed)
+                .values(code=F("report__period__code"), group=F("field_id")))
+    else:
+        rows = (DossierRollup.objects
+                .filter(scope=RollupScope.OWN, unit_id__in=list(unit_ids),
+                        period__code__in=needed)
+                .values(code=F("period__code"),
+                        **({"group": F("unit_id")} if key == "report__unit_id" else {})))
+    rows = rows.annotate(**{name: Sum(name) for name in FIELD_NAMES}).order_by()
     by_quarter: dict[tuple, dict] = {}
     groups = set()
     for row in rows:
-        by_quarter[(row["report__period__code"], row[key] if key else None)] = row
-        groups.add(row[key] if key else None)
+        group = row.get("group")
+        by_quarter[(row["code"], group)] = {name: row[name] for name in FIELD_NAMES}
+        groups.add(group)
     empty = dict.fromkeys(FIELD_NAMES, 0)
     result = {}
     for period in periods:

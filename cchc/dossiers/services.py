@@ -24,6 +24,7 @@ from cchc.dossiers.models import (
     ReportEvent,
     ReportStatus,
 )
+from cchc.dossiers.rollups import rollups_rebuild, rollups_refresh
 from cchc.dossiers.selectors import previous_pending, report_lines
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit
@@ -84,6 +85,7 @@ def dossier_reports_replace(*, reports: Iterable[ReportData], batch_size: int = 
         for field, values in data.lines.items()
     ]
     DossierLine.objects.bulk_create(lines, batch_size=batch_size)
+    rollups_rebuild(periods={data.period for data in reports})
     return len(lines)
 
 
@@ -225,6 +227,7 @@ def report_save(
     ReportEvent.objects.create(report=report, user=_actor(user), action=action,
                                status_before=status_before, status_after=report.status,
                                version=report.version, changes=changes, comment=reason)
+    rollups_refresh(unit=report.unit, period=report.period)
     return report
 
 
@@ -297,6 +300,7 @@ def _transition(*, user, report, expected_version, allowed_from, to, action, may
     ReportEvent.objects.create(report=report, user=_actor(user), action=action,
                                status_before=status_before, status_after=to,
                                version=report.version, comment=reason)
+    rollups_refresh(unit=report.unit, period=report.period)
     return report
 
 

@@ -8,7 +8,14 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from cchc.demo.national import load_national
-from cchc.dossiers.models import DataSource, DossierLine, DossierReport, ProcedureField
+from cchc.dossiers.models import (
+    DataSource,
+    DossierLine,
+    DossierReport,
+    DossierRollup,
+    ProcedureField,
+)
+from cchc.dossiers.rollups import rollups_verify
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.periods.services import periods_ensure_years
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
@@ -82,3 +89,9 @@ def test_a_rerun_writes_nothing(lai_chau):
     again = load_national(today=DEMO_TODAY, provinces=[LAI_CHAU])
     assert (again.units, again.reports, again.lines) == (0, 0, 0)
     assert DossierReport.objects.count() == lai_chau.reports
+
+
+def test_the_rollups_match_the_loaded_lines(lai_chau):
+    assert DossierRollup.objects.filter(unit__code=LAI_CHAU, scope="subtree").count() == \
+        len(closed_quarters())
+    assert rollups_verify() == []
