@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cchc.demo.figures import synthetic_quarter
@@ -64,7 +64,8 @@ def load_national(*, today: datetime.date, provinces: Iterable[str] = (),
     quarters = list(ReportingPeriod.objects.filter(
         kind=PeriodKind.QUARTER, year__gte=FIRST_YEAR, cutoff_end__lte=today).order_by("start"))
     units = AdministrativeUnit.objects.exclude(
-        pk__in=DossierReport.objects.values("unit_id")).order_by("unit_list", "level", "code")
+        Exists(DossierReport.objects.filter(unit=OuterRef("pk")))
+    ).order_by("unit_list", "level", "code")
     if provinces:
         units = units.filter(Q(code__in=provinces, level=Level.PROVINCE)
                              | Q(province__code__in=provinces))

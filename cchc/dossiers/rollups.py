@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from cchc.dossiers.columns import FIELD_NAMES
 from cchc.dossiers.models import DossierLine, DossierReport, DossierRollup, RollupScope
@@ -75,30 +75,51 @@ def _sql_names() -> dict[str, str]:
     }
 
 
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
 @transaction.atomic
-def rollups_rebuild(*, periods: Iterable[ReportingPeriod] | None = None) -> int:
-    """Recompute every row of ``periods`` (all periods when ``None``) from the lines, in three
-    statements; returns the number of rows written."""
-    period_ids = None if periods is None else [p.pk for p in periods]
+def rollups_rebuild(*, periods: Iterable[ReportingPeriod] | None = None,
+                    units: Iterable[AdministrativeUnit] | None = None) -> int:
+    """Recompute, from the lines and in a few set-based statements, every row of ``periods``
+    (all when ``None``) — or, given ``units``, only the rows those units' reports feed: their
+    ``own`` rows and the ``subtree`` rows of them and their ancestors. Returns the rows written.
+    """
     names = _sql_names()
-    only, params = "", []
-    if period_ids is not None:
+    rows = DossierRollup.objects.all()
+    own_where, own_params = "", []
+    tree_where, tree_params = "", []
+    if periods is not None:
+        period_ids = [p.pk for p in periods]
         if not period_ids:
             return 0
-        only = f" AND r.period_id IN ({', '.join(['%s'] * len(period_ids))})"
-        params = list(period_ids)
-    deleted = DossierRollup.objects.all() if period_ids is None else \
-        DossierRollup.objects.filter(period_id__in=period_ids)
-    deleted.delete()
-    statuses = ", ".join(["%s"] * len(COUNTED_STATUSES))
+        rows = rows.filter(period_id__in=period_ids)
+        own_where += f" AND r.period_id IN ({_placeholders(period_ids)})"
+        tree_where += f" AND r.period_id IN ({_placeholders(period_ids)})"
+        own_params += period_ids
+        tree_params += period_ids
+    if units is not None:
+        unit_ids = sorted({u.pk for u in units})
+        if not unit_ids:
+            return 0
+        ancestors = _with_ancestors(unit_ids)
+        rows = rows.filter(Q(scope=OWN, unit_id__in=unit_ids)
+                           | Q(scope=SUBTREE, unit_id__in=ancestors))
+        own_where += f" AND r.unit_id IN ({_placeholders(unit_ids)})"
+        tree_where += f" AND a.ancestor_id IN ({_placeholders(ancestors)})"
+        own_params += unit_ids
+        tree_params += ancestors
+    rows.delete()
+    statuses = _placeholders(COUNTED_STATUSES)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {names['rollup']} (unit_id, period_id, scope, reports, "
             f"{names['columns']}) "
             f"SELECT r.unit_id, r.period_id, %s, COUNT(DISTINCT r.id), {names['line_sums']} "
             f"FROM {names['report']} r JOIN {names['line']} l ON l.report_id = r.id "
-            f"WHERE r.status IN ({statuses}){only} GROUP BY r.unit_id, r.period_id",
-            [OWN, *COUNTED_STATUSES, *params])
+            f"WHERE r.status IN ({statuses}){own_where} GROUP BY r.unit_id, r.period_id",
+            [OWN, *COUNTED_STATUSES, *own_params])
         # Every unit is its own ancestor, and its parent's and grandparent's descendant.
         cursor.execute(
             f"INSERT INTO {names['rollup']} (unit_id, period_id, scope, reports, "
@@ -110,11 +131,20 @@ def rollups_rebuild(*, periods: Iterable[ReportingPeriod] | None = None) -> int:
             f"  UNION ALL SELECT u.id, p.parent_id FROM {names['unit']} u"
             f"    JOIN {names['unit']} p ON u.parent_id = p.id WHERE p.parent_id IS NOT NULL"
             f") a ON a.unit_id = r.unit_id "
-            f"WHERE r.scope = %s{only} GROUP BY a.ancestor_id, r.period_id",
-            [SUBTREE, OWN, *params])
-    rows = DossierRollup.objects.all() if period_ids is None else \
-        DossierRollup.objects.filter(period_id__in=period_ids)
+            f"WHERE r.scope = %s{tree_where} GROUP BY a.ancestor_id, r.period_id",
+            [SUBTREE, OWN, *tree_params])
     return rows.count()
+
+
+def _with_ancestors(unit_ids: list[int]) -> list[int]:
+    found = set(unit_ids)
+    level = unit_ids
+    while level:
+        parents = set(AdministrativeUnit.objects.filter(pk__in=level, parent__isnull=False)
+                      .values_list("parent_id", flat=True))
+        level = sorted(parents - found)
+        found |= parents
+    return sorted(found)
 
 
 @dataclass(frozen=True)

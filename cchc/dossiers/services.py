@@ -85,7 +85,7 @@ def dossier_reports_replace(*, reports: Iterable[ReportData], batch_size: int = 
         for field, values in data.lines.items()
     ]
     DossierLine.objects.bulk_create(lines, batch_size=batch_size)
-    rollups_rebuild(periods={data.period for data in reports})
+    rollups_rebuild(periods={data.period for data in reports}, units={d.unit for d in reports})
     return len(lines)
 
 

@@ -80,6 +80,25 @@ def test_a_rebuild_writes_exactly_what_the_incremental_refreshes_wrote(quarter):
     assert rows() == incremental
 
 
+def test_a_rebuild_of_some_units_leaves_the_other_rows_alone(quarter):
+    kế_sách, an_my, my_xuyen = (factories.unit(c) for c in ("943", "31564", "946"))
+    for unit in (kế_sách, an_my, my_xuyen):
+        factories.report(unit, QUARTER)
+    before = rows()
+    # Mỹ Xuyên's subtree row is not fed by An Mỹ: a rebuild for An Mỹ must not rewrite it.
+    DossierRollup.objects.filter(unit=my_xuyen, scope=RollupScope.SUBTREE).update(
+        resolved_late=99)
+    DossierLine.objects.filter(report__unit=an_my).update(resolved_late=0, resolved_on_time=40)
+    written = rollups_rebuild(periods=[quarter], units=[an_my])
+    after = rows()
+    assert written == 4  # An Mỹ's own row, its subtree and those of Kế Sách and Sóc Trăng
+    assert after["31564", QUARTER, "own"][1]["resolved_late"] == 0
+    assert after["94", QUARTER, "subtree"][1]["resolved_late"] == \
+        before["94", QUARTER, "subtree"][1]["resolved_late"] - 5
+    assert after["946", QUARTER, "subtree"][1]["resolved_late"] == 99
+    assert after["943", QUARTER, "own"] == before["943", QUARTER, "own"]
+
+
 def test_verify_finds_a_figure_changed_behind_the_apps_back_and_rebuild_repairs_it(quarter):
     report = factories.report(factories.unit("31564"), QUARTER)
     DossierLine.objects.filter(report=report).update(resolved_late=F("resolved_late") + 1,
