@@ -14,6 +14,7 @@ class KpiColumn(tables.Column):
         self.kpi = KPIS[key]
         super().__init__(
             accessor=f"values__{key}", verbose_name=self.kpi.label,
+            order_by=(f"sort_values__{key}",),
             attrs={"td": {"class": "num"}, "th": {"class": "num", "title": self.kpi.formula}},
             **kwargs,
         )
@@ -21,16 +22,10 @@ class KpiColumn(tables.Column):
     def render(self, value):
         return self.kpi.display(value)
 
-    def order(self, queryset, is_descending):
-        key = self.kpi.key
-        missing = [row for row in queryset if row.values[key] is None]
-        present = sorted((row for row in queryset if row.values[key] is not None),
-                         key=lambda row: row.values[key], reverse=is_descending)
-        return present + missing, True
-
 
 class RankingTable(tables.Table):
-    rank = tables.Column(verbose_name=_("Hạng"), empty_values=(), order_by=("rank",),
+    # Rows are a list, so django-tables2 sorts them by these accessors (not order_* methods).
+    rank = tables.Column(verbose_name=_("Hạng"), empty_values=(), order_by=("rank_key",),
                          attrs={"td": {"class": "num"}})
     rank_change = tables.Column(verbose_name=_("So với kỳ trước"), empty_values=(),
                                 orderable=False, attrs={"td": {"class": "text-center"}})
@@ -51,11 +46,6 @@ class RankingTable(tables.Table):
         if record.rank is None:
             return "–"
         return f"{record.rank}/{self.ranking.size}"
-
-    def order_rank(self, queryset, is_descending):
-        ranked = sorted((r for r in queryset if r.rank is not None), key=lambda r: r.rank,
-                        reverse=is_descending)
-        return ranked + [r for r in queryset if r.rank is None], True
 
     def render_rank_change(self, record):
         change = record.rank_change

@@ -1,6 +1,9 @@
 """Ranking child units: ties, skipped ranks, set size, Δrank, lists never mixed."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from cchc.units.models import AdministrativeUnit, UnitList
 from reports.selectors import ranking, ranking_units
@@ -98,3 +101,17 @@ def test_ranking_costs_the_same_queries_for_8_or_108_units(django_assert_num_que
         units = list(ranking_units(root, period, level))
         with django_assert_num_queries(3):  # the previous period, this one's and its figures
             ranking(units, period, "on_time_rate")
+
+
+def table_codes(client, **params):
+    page = client.get(reverse("reports:ranking", args=["2008", "943", "2024-Q4"]), params)
+    return re.findall(r'unit-code">(\d+)<', page.content.decode())
+
+
+def test_the_ranking_page_lists_ranked_units_first_and_sorts_missing_values_last(admin_client):
+    for code, late in (("31558", 10), ("31564", 0)):
+        file(code, "2024-Q4", in_time(50, 50 - late, late))
+    assert table_codes(admin_client)[:2] == ["31564", "31558"]  # 1/2, 2/2; 11 without figures
+    assert table_codes(admin_client, sort="-rank")[-2:] == ["31558", "31564"]
+    assert table_codes(admin_client, sort="-on_time_rate")[:2] == ["31564", "31558"]
+    assert table_codes(admin_client, sort="late_rate")[:2] == ["31564", "31558"]
