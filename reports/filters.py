@@ -41,3 +41,29 @@ class RankingFilter(django_filters.FilterSet):
     def kpi_key(self) -> str:
         chosen = self.form.cleaned_data.get("kpi") if self.form.is_valid() else None
         return chosen or "on_time_rate"
+
+
+class NationalRankingFilter(django_filters.FilterSet):
+    """The national ranking: one level of the whole country, ranked by a KPI."""
+
+    kpi = RankingFilter.base_filters["kpi"]
+    level = django_filters.ChoiceFilter(
+        label=_("Cấp đơn vị"), method="order_only", empty_label=None,
+        choices=[(Level.PROVINCE, Level.PROVINCE.label), (Level.DISTRICT, Level.DISTRICT.label),
+                 (Level.COMMUNE, Level.COMMUNE.label)],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["kpi", "level"]
+
+    def order_only(self, queryset, name, value):
+        return queryset  # the view chooses the units by level; the KPI only orders them
+
+    @property
+    def chosen_level(self) -> int:
+        chosen = self.form.cleaned_data.get("level") if self.form.is_valid() else None
+        return int(chosen) if chosen else Level.PROVINCE
+
+    kpi_key = RankingFilter.kpi_key

@@ -250,6 +250,14 @@ def ranking_units(parent: AdministrativeUnit, period: ReportingPeriod,
     return units.select_related("parent").order_by("code")
 
 
+def national_units(unit_list: str, period: ReportingPeriod, level: int):
+    """Every unit of ``level`` in the country, in the list ``unit_list``, in force at the
+    period's end: the national ranking's set (63 or 34 provinces, 696 districts, 10,035 or
+    3,321 communes)."""
+    return (AdministrativeUnit.objects.filter(unit_list=unit_list, level=level)
+            .as_of(period.end).select_related("parent").order_by("code"))
+
+
 @dataclass
 class UnitRow:
     """One unit's figures for a period: the 12 counts, every KPI, and whether it filed."""
@@ -299,10 +307,10 @@ def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
     return Ranking(kpi, period, previous, rows)
 
 
-def periods_to_choose(unit: AdministrativeUnit, today) -> list[ReportingPeriod]:
-    """Quarters, half-years, nine months and years in which ``unit``'s list is in force and
+def periods_to_choose(unit_list: str, today) -> list[ReportingPeriod]:
+    """Quarters, half-years, nine months and years in which ``unit_list`` is in force and
     whose data window has opened, newest first."""
-    in_list = {"end__gte": REFORM_DATE} if unit.unit_list == UnitList.FROM_2025 else {
+    in_list = {"end__gte": REFORM_DATE} if unit_list == UnitList.FROM_2025 else {
         "end__lt": REFORM_DATE}
     return list(ReportingPeriod.objects.exclude(kind=PeriodKind.MONTH)
                 .filter(cutoff_start__lte=today, **in_list).order_by("-end", "kind")[:60])

@@ -4,6 +4,12 @@ from reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("xep-hang/toan-quoc/", views.national_home, name="national_home"),
+    # Before the unit patterns: "toan-quoc" (the whole country) is not a unit code.
+    path("xep-hang/<str:unit_list>/toan-quoc/<period:period>/", views.national_ranking,
+         name="national_ranking"),
+    path("xep-hang/<str:unit_list>/toan-quoc/<period:period>/csv/", views.national_csv,
+         name="national_csv"),
     path("tong-hop/<str:unit_list>/<str:code>/<period:period>/", views.dashboard,
          name="dashboard"),
     path("xep-hang/<str:unit_list>/<str:code>/<period:period>/", views.ranking, name="ranking"),

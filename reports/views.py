@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -6,13 +6,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from cchc.accounts.access import get_unit_for_user, profile_of
+from cchc.accounts.access import get_unit_for_user, profile_of, sees_every_unit
 from cchc.accounts.models import Role
 from cchc.periods.models import ReportingPeriod
-from cchc.units.models import AdministrativeUnit
+from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_successors
 from reports import exports, selectors
-from reports.filters import RankingFilter
+from reports.filters import NationalRankingFilter, RankingFilter
 from reports.kpis import KPIS
 from reports.tables import RankingTable
 
@@ -26,6 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if period:
             return redirect("reports:ranking", profile.unit.unit_list, profile.unit.code,
                             period.code)
+    if profile and profile.role == Role.NATIONAL:
+        return redirect("reports:national_home")
     if profile and profile.unit:
         return redirect("dossiers:inbox")
     return render(request, "reports/home.html", {"profile": profile})
@@ -61,6 +63,14 @@ def _chart_data(board) -> dict:
     }
 
 
+def _switch_period(request, name: str, args: list) -> HttpResponse:
+    """The same page for the period chosen in the form (``ky``), other filters kept."""
+    query = request.GET.copy()
+    chosen = query.pop("ky")[0]
+    url = reverse(name, args=[*args, chosen])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
 def _ranking_for(request, unit_list, code, period):
     root = get_unit_for_user(request.user, unit_list, code)
     period = ReportingPeriod.objects.get_by_code_or_404(period)
@@ -71,18 +81,63 @@ def _ranking_for(request, unit_list, code, period):
 
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     if request.GET.get("ky") and request.GET["ky"] != period:
-        query = request.GET.copy()
-        chosen = query.pop("ky")[0]
-        url = reverse("reports:ranking", args=[unit_list, code, chosen])
-        return redirect(f"{url}?{query.urlencode()}" if query else url)
+        return _switch_period(request, "reports:ranking", [unit_list, code])
     root, period, filters, result = _ranking_for(request, unit_list, code, period)
     table = RankingTable(result.rows, ranking=result)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/ranking.html", {
         "root": root, "period": period, "filters": filters, "ranking": result, "table": table,
-        "periods": selectors.periods_to_choose(root, timezone.localdate()),
+        "periods": selectors.periods_to_choose(root.unit_list, timezone.localdate()),
         "kpis": KPIS, "completeness": selectors.completeness_counts(root, period),
     })
+
+
+def national_home(request: HttpRequest) -> HttpResponse:
+    """The provinces' ranking for the latest quarter with figures."""
+    if not sees_every_unit(request.user):
+        raise Http404
+    latest = selectors.latest_period_with_figures(
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE))
+    if latest is None:
+        return render(request, "reports/home.html", {"profile": profile_of(request.user)})
+    unit_list = UnitList.FROM_2025 if latest.end >= REFORM_DATE else UnitList.BEFORE_2025
+    return redirect("reports:national_ranking", unit_list, latest.code)
+
+
+def _national_for(request, unit_list: str, period: str):
+    if not sees_every_unit(request.user) or unit_list not in UnitList.values:
+        raise Http404
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    filters = NationalRankingFilter(request.GET or None,
+                                    queryset=AdministrativeUnit.objects.none())
+    units = selectors.national_units(unit_list, period, filters.chosen_level)
+    return period, filters, selectors.ranking(units, period, filters.kpi_key)
+
+
+def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpResponse:
+    """Every province, district or commune of the country ranked (national bodies and
+    administrators only)."""
+    if request.GET.get("ky") and request.GET["ky"] != period:
+        return _switch_period(request, "reports:national_ranking", [unit_list])
+    period, filters, result = _national_for(request, unit_list, period)
+    table = RankingTable(result.rows, ranking=result)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "reports/national_ranking.html", {
+        "unit_list": UnitList(unit_list), "period": period, "filters": filters,
+        "ranking": result, "table": table, "kpis": KPIS,
+        "periods": selectors.periods_to_choose(unit_list, timezone.localdate()),
+    })
+
+
+def national_csv(request: HttpRequest, unit_list: str, period: str):
+    """The national ranking's units as the per-unit CSV, with the page's filters."""
+    period, filters, result = _national_for(request, unit_list, period)
+    rows = selectors.unit_rows([row.unit for row in result.rows], period)
+    response = StreamingHttpResponse(exports.iter_csv(rows, period),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"toan-quoc-{unit_list}-{filters.chosen_level}-{period.code}.csv")
+    return response
 
 
 def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):

@@ -1,9 +1,10 @@
 """Who may see and do what, in one place.
 
 Scope is a subtree of the administrative hierarchy: unit staff work on their own unit; a
-reviewer (district staff until 30/6/2025) and the provincial office see their unit and every unit
-below it; administrators see everything. Every view fetches through these helpers, and anything
-outside the user's scope answers 404, so the existence of other units' reports is not revealed.
+reviewer (district staff until 30/6/2025) and the provincial office see their unit and every
+unit below it; national bodies read everything and change nothing; administrators see
+everything. Every view fetches through these helpers, and anything outside the user's scope
+answers 404, so the existence of other units' reports is not revealed.
 """
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ def is_administrator(user) -> bool:
         user.is_superuser or (profile and profile.role == Role.ADMINISTRATOR)))
 
 
+def sees_every_unit(user) -> bool:
+    """Administrators, and national bodies (ministries), who read every unit's figures."""
+    if is_administrator(user):
+        return True
+    profile = profile_of(user)
+    return profile is not None and profile.role == Role.NATIONAL
+
+
 def _profile_with_unit(user) -> Profile | None:
     """The user's profile if it names a unit (a role without a unit sees nothing)."""
     profile = profile_of(user)
@@ -67,7 +76,7 @@ def _profile_with_unit(user) -> Profile | None:
 
 def units_in_scope(user) -> QuerySet[AdministrativeUnit]:
     """Units whose reports ``user`` may read (one query when evaluated)."""
-    if is_administrator(user):
+    if sees_every_unit(user):
         return AdministrativeUnit.objects.all()
     profile = _profile_with_unit(user)
     if profile is None:
@@ -79,7 +88,7 @@ def units_in_scope(user) -> QuerySet[AdministrativeUnit]:
 
 def can_view(user, unit: AdministrativeUnit) -> bool:
     """The Python twin of ``units_in_scope`` for one unit."""
-    if is_administrator(user):
+    if sees_every_unit(user):
         return True
     profile = _profile_with_unit(user)
     if profile is None:

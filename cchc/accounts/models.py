@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Cán bộ kiểm tra, phê duyệt")
     PROVINCIAL_OFFICE = "province", _("Văn phòng cấp tỉnh")
     ADMINISTRATOR = "admin", _("Quản trị hệ thống")
+    NATIONAL = "national", _("Cơ quan trung ương (xem toàn quốc)")
 
 
 class Profile(models.Model):

@@ -10,6 +10,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
                     "dossiers.review_dossierreport"),
     Role.PROVINCIAL_OFFICE: ("dossiers.view_dossierreport", "dossiers.submit_dossierreport",
                              "dossiers.review_dossierreport"),
+    Role.NATIONAL: ("dossiers.view_dossierreport",),
     Role.ADMINISTRATOR: ("dossiers.view_dossierreport", "dossiers.submit_dossierreport",
                          "dossiers.review_dossierreport",
                          "dossiers.change_locked_dossierreport"),

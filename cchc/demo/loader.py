@@ -75,6 +75,8 @@ ACCOUNTS = (
                 UnitList.FROM_2025, public.CAN_THO),
     DemoAccount("nhonmy", "Bộ phận một cửa xã Nhơn Mỹ", Role.UNIT_STAFF,
                 UnitList.FROM_2025, public.NHON_MY),
+    # A national body: reads every unit's figures (the national rankings), changes nothing.
+    DemoAccount("bonoivu", "Bộ Nội vụ (xem toàn quốc)", Role.NATIONAL, None, None),
 )
 
 

@@ -112,7 +112,8 @@ def test_periods_run_from_2019_to_the_current_quarter_and_old_ones_are_locked(de
 
 def test_demo_accounts_log_in_with_their_role_and_unit(demo):
     expected = {"admin": ("admin", None), "tinh": ("province", "Tỉnh Sóc Trăng"),
-                "huyen": ("reviewer", "Huyện Kế Sách"), "xa": ("unit-staff", "Xã An Mỹ")}
+                "huyen": ("reviewer", "Huyện Kế Sách"), "xa": ("unit-staff", "Xã An Mỹ"),
+                "bonoivu": ("national", None)}
     for username, (role, unit_name) in expected.items():
         user = authenticate(username=username, password="demo1234")
         assert user is not None, username
