@@ -15,6 +15,7 @@ EXPECTED = {
     "reviewer": {"31564": 200, "943": 200, "94": 404, "67": 404},
     "province": {"31564": 200, "943": 200, "94": 200, "67": 404},
     "admin": {"31564": 200, "943": 200, "94": 200, "67": 200},
+    "national": {"31564": 200, "943": 200, "94": 200, "67": 200},
 }
 
 
@@ -25,6 +26,7 @@ def accounts():
         "reviewer": factories.user("huyen", role=Role.REVIEWER, unit_code="943"),
         "province": factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94"),
         "admin": factories.user("quantri", role=Role.ADMINISTRATOR),
+        "national": factories.user("bo", role=Role.NATIONAL),
     }
 
 
@@ -43,6 +45,14 @@ def test_anonymous_visitors_get_no_report_page(client):
     for page in PAGES:
         response = client.get(reverse(f"reports:{page}", args=["2008", "94", "2024-Q4"]))
         assert response.status_code == 302 and "/dang-nhap/" in response.url
+
+
+def test_a_national_body_may_read_a_report_but_not_change_it(client, accounts):
+    factories.period("2025-Q2")
+    client.force_login(accounts["national"])
+    url = reverse("dossiers:report", args=["2008", "31564", "2025-Q2"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"version": 0, "save": ""}).status_code == 403
 
 
 def test_refusals_explain_themselves_in_vietnamese(client, accounts):
