@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run setup test lint format clean bench
+.PHONY: install run setup test lint format clean bench bench-national
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ test: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/export.py
+
+## Pages on the national data set (loaded if missing) against bare SQL, and wrk against gunicorn.
+## Needs DATABASE_URL pointing at PostgreSQL and the Debian package wrk.
+bench-national: install
+	$(BIN)/python bench/national.py
 
 lint: install
 	$(BIN)/ruff check .

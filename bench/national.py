@@ -1,0 +1,223 @@
+"""Benchmark: the heavy pages on the national data set, beside the database's own floor.
+
+What it measures. On PostgreSQL holding the national demo data (``load_demo --scale
+national``, loaded first if it is missing), for each page below: the server time of 50
+requests through Django's test client (in-process: URL routing, access checks, selectors,
+templates; no network), median and p95, beside the time of the bare SQL that returns the same
+numbers (the 12 counts per unit for the period and the previous one, summed from the lines —
+what the page could not do faster than). Target: page ≤ 1.5 × SQL + 50 ms.
+
+* ranking of every commune of the largest province (Thanh Hóa, 547 communes, 2024-Q4);
+* national ranking of every district (696, 2024-Q4);
+* national ranking of every commune (3,321, 2026-Q2);
+* the dashboard of that province (2024-Q4).
+
+Also ``wrk`` (Debian package) against gunicorn with 2 workers on a free port: requests per
+second for the national ranking of provinces beside the login page, a trivial Django page, in
+the same run. Target: ranking ≥ 50 % of the trivial page's rate.
+
+Run from the repository root, with ``DATABASE_URL`` pointing at the national database:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_nat .venv/bin/python bench/national.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from cchc.accounts.models import Role  # noqa: E402
+from cchc.accounts.services import account_assign  # noqa: E402
+from cchc.demo.national import SOURCE_NOTE  # noqa: E402
+from cchc.dossiers.columns import FIELD_NAMES  # noqa: E402
+from cchc.dossiers.models import DossierReport  # noqa: E402
+from cchc.dossiers.selectors import COUNTED_STATUSES  # noqa: E402
+from cchc.periods.models import ReportingPeriod  # noqa: E402
+from cchc.units.models import AdministrativeUnit, Level, UnitList  # noqa: E402
+
+REQUESTS = 50
+USER = "bench-national"
+PASSWORD = "bench-only-password-1"
+
+
+def ensure_data() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("bench/national.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL "
+                 "database (it is loaded with the national demo data if needed).")
+    if not DossierReport.objects.filter(source_note=SOURCE_NOTE).exists():
+        print("… loading the national demo data (about 2 minutes)", file=sys.stderr)
+        call_command("migrate", verbosity=0)
+        quiet = io.StringIO()
+        call_command("load_units", stdout=quiet)
+        call_command("load_demo", "--scale", "national", stdout=quiet, stderr=quiet)
+    user, _ = get_user_model().objects.get_or_create(username=USER)
+    user.set_password(PASSWORD)
+    user.save()
+    account_assign(user=user, role=Role.NATIONAL, unit=None)
+
+
+def timed(function, count: int = REQUESTS) -> list[float]:
+    function()  # warm-up: imports, template loading, connection
+    result = []
+    for _ in range(count):
+        start = time.perf_counter()
+        function()
+        result.append(time.perf_counter() - start)
+    return result
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def bare_sql(unit_ids: list[int], period: ReportingPeriod) -> int:
+    """One run of the floor: the 12 sums per unit for the period and the previous quarter,
+    straight from the lines (no rollups, no Python beyond fetching the rows)."""
+    previous = ReportingPeriod.objects.get(code=period.spec.previous().code)
+    sums = ", ".join(f"SUM(l.{name})" for name in FIELD_NAMES)
+    sql = (f"SELECT r.period_id, r.unit_id, {sums} FROM dossiers_dossierreport r "
+           "JOIN dossiers_dossierline l ON l.report_id = r.id "
+           "WHERE r.status = ANY(%s) AND r.period_id = ANY(%s) AND r.unit_id = ANY(%s) "
+           "GROUP BY r.period_id, r.unit_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(COUNTED_STATUSES), [period.pk, previous.pk], unit_ids])
+        return len(cursor.fetchall())
+
+
+def pages() -> list[tuple[str, str, dict, list[int], ReportingPeriod]]:
+    q4, q2 = (ReportingPeriod.objects.get(code=c) for c in ("2024-Q4", "2026-Q2"))
+    thanh_hoa = AdministrativeUnit.objects.get(unit_list=UnitList.BEFORE_2025, code="38")
+    old, new = UnitList.BEFORE_2025, UnitList.FROM_2025
+
+    def ids(**filters):
+        return list(AdministrativeUnit.objects.filter(**filters).values_list("pk", flat=True))
+
+    return [
+        ("ranking: communes of Thanh Hóa, 2024-Q4",
+         reverse("reports:ranking", args=[old, "38", q4.code]), {"level": Level.COMMUNE},
+         ids(province=thanh_hoa, level=Level.COMMUNE), q4),
+        ("national ranking: 696 districts, 2024-Q4",
+         reverse("reports:national_ranking", args=[old, q4.code]), {"level": Level.DISTRICT},
+         ids(unit_list=old, level=Level.DISTRICT), q4),
+        ("national ranking: 3,321 communes, 2026-Q2",
+         reverse("reports:national_ranking", args=[new, q2.code]), {"level": Level.COMMUNE},
+         ids(unit_list=new, level=Level.COMMUNE), q2),
+        ("dashboard: Tỉnh Thanh Hóa, 2024-Q4",
+         reverse("reports:dashboard", args=[old, "38", q4.code]), {},
+         [thanh_hoa.pk], q4),
+    ]
+
+
+def server_times() -> list[str]:
+    client = Client(HTTP_HOST="127.0.0.1")
+    assert client.login(username=USER, password=PASSWORD)
+    header = (f"{'page':<44} {'units':>6} {'median ms':>10} {'p95 ms':>8} {'SQL ms':>8} "
+              f"{'target ms':>10}  verdict")
+    lines = [header, "-" * len(header)]
+    for label, path, params, unit_ids, period in pages():
+        def get(path=path, params=params):
+            response = client.get(path, params)
+            assert response.status_code == 200, (path, response.status_code)
+        page = timed(get)
+        sql = timed(lambda unit_ids=unit_ids, period=period: bare_sql(unit_ids, period))
+        median, floor = statistics.median(page), statistics.median(sql)
+        target = 1.5 * floor + 0.050
+        lines.append(f"{label:<44} {len(unit_ids):>6} {median * 1000:>10.1f} "
+                     f"{p95(page) * 1000:>8.1f} {floor * 1000:>8.1f} {target * 1000:>10.1f}  "
+                     f"{'MET' if median <= target else 'MISSED'}")
+    return lines
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def throughput(seconds: int) -> list[str]:
+    if not shutil.which("wrk"):
+        return ["throughput: not measured — wrk is not installed (apt-get install wrk)"]
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.login(username=USER, password=PASSWORD)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "cchc.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "cchc.settings"})
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        period = ReportingPeriod.objects.get(code="2026-Q2")
+        targets = [
+            ("login page (trivial)", reverse("login"), ""),
+            ("national ranking: 34 provinces", reverse(
+                "reports:national_ranking", args=[UnitList.FROM_2025, period.code]), cookie),
+        ]
+        measured = []
+        for label, path, cookie_header in targets:
+            command = ["wrk", "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"]
+            if cookie_header:
+                command[1:1] = ["-H", f"Cookie: {cookie_header}"]
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+            latency = re.search(r"Latency\s+(\S+)", output).group(1)
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            line = f"{label:<44} {rate:>8.1f} req/s  mean latency {latency}"
+            measured.append((rate, line + (f"  NON-2XX: {errors.group(1)}" if errors else "")))
+        share = measured[1][0] / measured[0][0]
+        return [line for _rate, line in measured] + [
+            f"ranking / trivial page: {share:.0%} (target ≥ 50 %) "
+            f"{'MET' if share >= 0.5 else 'MISSED'}"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=15, help="wrk duration per page")
+    args = parser.parse_args()
+    ensure_data()
+    print(f"national data set on PostgreSQL: "
+          f"{DossierReport.objects.count():,} reports; Python {platform.python_version()}, "
+          f"Django {django.get_version()}; {os.cpu_count()} cores")
+    print(f"server time of {REQUESTS} requests per page (test client, in-process)")
+    print("\n".join(server_times()))
+    print()
+    print(f"throughput: gunicorn --workers 2, wrk -t2 -c8 for {args.seconds} s per page")
+    print("\n".join(throughput(args.seconds)))
+
+
+if __name__ == "__main__":
+    main()
