@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import can_review, units_in_scope
@@ -84,28 +84,34 @@ def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
     quarter is left out.
     """
     needed = {code for period in periods for code in _quarter_codes(period)}
+    sums = {name: Sum(name) for name in FIELD_NAMES}
+    rollups = DossierRollup.objects.filter(scope=RollupScope.OWN, unit_id__in=list(unit_ids),
+                                           period__code__in=needed)
     if key == "field_id":
         rows = (counted_lines()
                 .filter(report__unit_id__in=list(unit_ids), report__period__code__in=needed)
-                .values(code=F("report__period__code"), group=F("field_id")))
+                .values_list("report__period__code", "field_id").annotate(**sums).order_by())
+    elif key == "report__unit_id":  # one rollup row per unit and period: nothing to add up
+        rows = rollups.values_list("period__code", "unit_id", *FIELD_NAMES)
     else:
-        rows = (DossierRollup.objects
-                .filter(scope=RollupScope.OWN, unit_id__in=list(unit_ids),
-                        period__code__in=needed)
-                .values(code=F("period__code"),
-                        **({"group": F("unit_id")} if key == "report__unit_id" else {})))
-    rows = rows.annotate(**{name: Sum(name) for name in FIELD_NAMES}).order_by()
+        rows = rollups.values_list("period__code").annotate(**sums).order_by()
     by_quarter: dict[tuple, dict] = {}
     groups = set()
     for row in rows:
-        group = row.get("group")
-        by_quarter[(row["code"], group)] = {name: row[name] for name in FIELD_NAMES}
+        code, group, counts = (row[0], None, row[1:]) if key is None else \
+            (row[0], row[1], row[2:])
+        by_quarter[(code, group)] = dict(zip(FIELD_NAMES, counts, strict=True))
         groups.add(group)
     empty = dict.fromkeys(FIELD_NAMES, 0)
     result = {}
     for period in periods:
+        codes = _quarter_codes(period)
+        if len(codes) == 1:  # a filed period: its figures as they are
+            result.update(((period.code, g), by_quarter[(codes[0], g)]) for g in groups
+                          if (codes[0], g) in by_quarter)
+            continue
         for group_value in groups:
-            quarters = [by_quarter.get((code, group_value)) for code in _quarter_codes(period)]
+            quarters = [by_quarter.get((code, group_value)) for code in codes]
             if any(quarters):
                 result[(period.code, group_value)] = combine_quarters(q or empty for q in quarters)
     return result
