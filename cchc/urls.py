@@ -15,6 +15,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", include("cchc.units.urls")),
     path("bao-cao/", include("cchc.dossiers.urls")),
+    path("chi-so-cchc/", include("cchc.scores.urls")),
     path("", include("reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,55 @@
+"""The PAR results table: rows are ``ParResult``s, sorted in Python by these accessors."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from cchc.formatting import format_points
+
+
+def _points(value) -> str:
+    return "–" if value is None else format_points(value.quantize(value.__class__("0.01")))
+
+
+class ParRankingTable(tables.Table):
+    rank = tables.Column(verbose_name=_("Hạng"), accessor="rank_display",
+                         order_by=("rank_key",), attrs={"td": {"class": "num"}})
+    unit = tables.Column(verbose_name=_("Đơn vị"), order_by=("unit__code",))
+    points = tables.Column(verbose_name=_("Tổng điểm"), order_by=("points_key",),
+                           attrs={"td": {"class": "num"}})
+    index_percent = tables.Column(verbose_name=_("Chỉ số (%)"), order_by=("points_key",),
+                                  attrs={"td": {"class": "num"}})
+    band = tables.Column(verbose_name=_("Xếp loại"))
+    change = tables.Column(verbose_name=_("So với năm trước"), accessor="change_points",
+                           orderable=False, empty_values=(), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "par-ranking"}
+        empty_text = _("Chưa có kết quả đánh giá nào trong năm này.")
+        order_by = ("rank",)
+
+    def render_unit(self, record):
+        url = reverse("scores:result", args=[record.unit.unit_list, record.unit.code,
+                                             record.assessment.scheme.year])
+        return format_html('<a href="{}">{}</a> <small class="unit-code">{}</small>', url,
+                           record.unit.name, record.unit.code)
+
+    def render_points(self, value):
+        return _points(value)
+
+    def render_index_percent(self, value):
+        return _points(value)
+
+    def render_change(self, record):
+        if record.change_points is None:
+            return "–"
+        points = record.change_points
+        rank = record.change_rank
+        text = ("+" if points > 0 else "") + _points(points)
+        if rank:
+            text += f" ({'↑' if rank > 0 else '↓'} {abs(rank)})"
+        if record.scheme_changed:
+            return format_html('{} <span class="badge text-bg-warning" title="{}">*</span>', text,
+                               _("Bộ chỉ số năm trước khác: so sánh theo chỉ số (%)"))
+        return text

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cchc.scores import views
+
+app_name = "scores"
+urlpatterns = [
+    path("<str:unit_list>/<str:code>/<int:year>/", views.ranking, name="ranking"),
+    path("<str:unit_list>/<str:code>/<int:year>/csv/", views.ranking_csv, name="ranking_csv"),
+    path("<str:unit_list>/<str:code>/<int:year>/excel/", views.ranking_xlsx,
+         name="ranking_xlsx"),
+    path("<str:unit_list>/<str:code>/<int:year>/ket-qua/", views.result, name="result"),
+]
