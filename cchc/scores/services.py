@@ -46,6 +46,11 @@ class Entry:
     text: str = ""  # the explanation (self-assessment) or the council's comment (appraisal)
 
 
+def may_publish(user, scheme: ParScheme) -> bool:
+    """Whether ``user`` sits on the council that appraises and publishes ``scheme``."""
+    return _council_or_admin(user, scheme)
+
+
 def _council_or_admin(user, scheme: ParScheme) -> bool:
     """The appraisal council sits in the office of the province that issued the scheme; a
     national scheme is appraised by administrators."""

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:unit_list>/<str:code>/<int:year>/excel/", views.ranking_xlsx,
          name="ranking_xlsx"),
     path("<str:unit_list>/<str:code>/<int:year>/ket-qua/", views.result, name="result"),
+    path("<str:unit_list>/<str:code>/<int:year>/cong-bo/", views.publish, name="publish"),
 ]

@@ -3,15 +3,19 @@ downloads. Every number comes from ``cchc.scores.selectors``."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cchc.accounts.access import get_unit_for_user
 from cchc.scores import exports, selectors
 from cchc.scores.models import ParAssessment, SchemeLevel
+from cchc.scores.services import ScoresRefused, may_publish, results_publish
 from cchc.scores.tables import ParRankingTable
 from cchc.units.models import Level, UnitList
 from reports.exports import stream
@@ -38,10 +42,32 @@ def ranking(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpR
     parent, scheme, results = _results_for(request, unit_list, code, year)
     table = ParRankingTable(results)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    unpublished = [r for r in results if not r.is_published]
     return render(request, "scores/ranking.html", {
         "parent": parent, "scheme": scheme, "year": year, "table": table,
         "results": results, "bands": scheme.bands.all() if scheme else [],
+        "can_publish": bool(scheme and unpublished and may_publish(request.user, scheme)),
     })
+
+
+@require_POST
+def publish(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
+    """The council publishes the ranking as shown; the scores are locked from then on."""
+    parent, scheme, _results = _results_for(request, unit_list, code, year)
+    if scheme is None:
+        raise Http404
+    if not may_publish(request.user, scheme):
+        raise PermissionDenied(_("Chỉ văn phòng tỉnh ban hành bộ chỉ số (hoặc quản trị) được "
+                                 "công bố kết quả."))
+    try:
+        published = results_publish(user=request.user, scheme=scheme, parent=parent)
+    except ScoresRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã công bố kết quả của %(count)s đơn vị; điểm không "
+                                    "còn sửa được.") % {"count": len(published)})
+    return redirect("scores:ranking", unit_list, code, year)
 
 
 def result(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:

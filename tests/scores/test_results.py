@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cchc.accounts.models import Role
 from cchc.scores import selectors
 from cchc.scores.models import (
     AssessmentStatus,
@@ -182,3 +183,19 @@ def test_the_results_page_costs_the_same_queries_for_2_or_13_communes(admin_clie
             admin_client.get(reverse("scores:ranking", args=["2008", "943", 2024]))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_council_publishes_from_the_ranking_page_and_staff_cannot(client, ke_sach_2024):
+    url = reverse("scores:publish", args=["2008", "943", 2024])
+    factories.user("xa", unit_code="31564")
+    client.login(username="xa", password="pass-for-tests-1")
+    assert client.post(url).status_code == 404  # Kế Sách's ranking is outside a commune's scope
+    factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94")
+    client.login(username="tinh", password="pass-for-tests-1")
+    page = client.get(reverse("scores:ranking", args=["2008", "943", 2024]))
+    assert "Công bố kết quả" in page.content.decode()
+    response = client.post(url, follow=True)
+    assert "Đã công bố kết quả của 2 đơn vị" in response.content.decode()
+    assert set(ParAssessment.objects.values_list("status", flat=True)) == {
+        AssessmentStatus.PUBLISHED}
+    assert "Công bố kết quả (khoá điểm)" not in response.content.decode()
