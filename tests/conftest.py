@@ -72,3 +72,9 @@ def fast_password_hashing(settings):
         # Still verifies the demo accounts, created by a module-scoped fixture.
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded evidence goes to a folder of the test's own, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,8 +7,10 @@ that turn an index into a rating. A unit's index is its points over the scheme's
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -44,6 +46,10 @@ class ParScheme(models.Model):
     )
     name = models.CharField(_("tên bộ chỉ số"), max_length=300)
     decision = models.CharField(_("quyết định ban hành"), max_length=200, blank=True)
+    deadline = models.DateField(
+        _("hạn gửi tự đánh giá"), null=True, blank=True,
+        help_text=_("Sau ngày này đơn vị không tự gửi được nữa; văn phòng tỉnh vẫn gửi thay."),
+    )
 
     class Meta:
         verbose_name = _("bộ chỉ số CCHC")
@@ -264,3 +270,38 @@ class ParScore(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
+
+def _evidence_path(instance: ParEvidence, filename: str) -> str:
+    """A random name under the year and the unit: the user's file name is kept only in the
+    database, never in a path."""
+    extension = filename.rpartition(".")[2].lower()[:8]
+    return f"evidence/{instance.score.assessment.scheme.year}/" \
+        f"{instance.score.assessment.unit_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ParEvidence(models.Model):
+    """A file proving a self-assessed score (tài liệu kiểm chứng). Stored under ``MEDIA_ROOT``
+    with a random name and downloaded only through a view that checks access."""
+
+    score = models.ForeignKey(
+        ParScore, verbose_name=_("điểm tiêu chí"), on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("tệp"), upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["score", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -22,8 +22,15 @@ from decimal import Decimal
 from django.db.models import Prefetch, prefetch_related_objects
 
 from cchc.ranking import competition_ranks
-from cchc.scores.models import AssessmentStatus, ParAssessment, ParCriterion, ParScheme, ParScore
-from cchc.units.models import AdministrativeUnit
+from cchc.scores.models import (
+    AssessmentStatus,
+    ParAssessment,
+    ParCriterion,
+    ParScheme,
+    ParScore,
+    SchemeLevel,
+)
+from cchc.units.models import AdministrativeUnit, Level
 
 HUNDRED = Decimal(100)
 
@@ -215,3 +222,39 @@ def scheme_for(unit_level_scheme: str, year: int, parent: AdministrativeUnit | N
         issuer = parent.province or parent
     schemes = ParScheme.objects.filter(year=year, level=unit_level_scheme)
     return schemes.filter(issuer=issuer).first() or schemes.filter(issuer=None).first()
+
+
+@dataclass
+class CriterionRow:
+    """One row of the self-assessment and appraisal pages."""
+
+    criterion: ParCriterion
+    depth: int
+    is_leaf: bool
+    area_id: int
+    score: ParScore | None
+    evidence: list
+
+    @property
+    def differs(self) -> bool:
+        """Self and appraised scores both given and different: highlighted for the council."""
+        return bool(self.score and self.score.self_score is not None
+                    and self.score.appraised_score is not None
+                    and self.score.self_score != self.score.appraised_score)
+
+
+def scheme_level_of(unit: AdministrativeUnit) -> str:
+    return {Level.PROVINCE: SchemeLevel.PROVINCE, Level.DISTRICT: SchemeLevel.DISTRICT,
+            Level.COMMUNE: SchemeLevel.COMMUNE}[unit.level]
+
+
+def assessment_rows(scheme: ParScheme, assessment: ParAssessment | None) -> list[CriterionRow]:
+    """The scheme's tree in order, with the assessment's scores and evidence on its leaves."""
+    leaves, area_of = _leaves_and_areas(scheme)
+    leaf_ids = {c.pk for c in leaves}
+    scores = {}
+    if assessment is not None and assessment.pk:
+        scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    return [CriterionRow(c, c.depth, c.pk in leaf_ids, area_of[c.pk].pk, scores.get(c.pk),
+                         list(scores[c.pk].evidence.all()) if c.pk in scores else [])
+            for c in sorted(scheme.criteria.all(), key=lambda c: c.position)]

@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import can_view, is_administrator, profile_of
 from cchc.accounts.models import Role
 from cchc.formatting import format_points
 from cchc.scores import selectors
+from cchc.scores.evidence import content_type_for, evidence_problems
 from cchc.scores.models import (
     AssessmentStatus,
     ParAssessment,
     ParCriterion,
+    ParEvidence,
     ParScheme,
     ParScore,
 )
@@ -61,13 +64,18 @@ def _council_or_admin(user, scheme: ParScheme) -> bool:
             and scheme.issuer_id is not None and profile.unit_id == scheme.issuer_id)
 
 
-def _may_self_assess(user, assessment: ParAssessment) -> bool:
+def may_self_assess(user, unit: AdministrativeUnit, scheme: ParScheme) -> bool:
+    """The unit's own staff, the council of the scheme's province, administrators."""
     if is_administrator(user):
         return True
     profile = profile_of(user)
-    if profile is None or not can_view(user, assessment.unit):
+    if profile is None or not can_view(user, unit):
         return False
-    return profile.unit_id == assessment.unit_id or _council_or_admin(user, assessment.scheme)
+    return profile.unit_id == unit.pk or _council_or_admin(user, scheme)
+
+
+def _may_self_assess(user, assessment: ParAssessment) -> bool:
+    return may_self_assess(user, assessment.unit, assessment.scheme)
 
 
 def _published_refusal(assessment: ParAssessment) -> ScoresRefused:
@@ -78,14 +86,22 @@ def _published_refusal(assessment: ParAssessment) -> ScoresRefused:
 
 
 @transaction.atomic
-def scores_save(*, user, assessment: ParAssessment, entries: list[Entry], kind: str) -> int:
-    """Store self-assessed (``kind="self"``) or appraised (``"appraisal"``) scores. Each score
-    must be a sub-criterion's (a leaf of the tree) and within [0, its maximum]; one bad entry
-    refuses all of them. Returns the number of entries written."""
+def scores_save(*, user, assessment: ParAssessment, entries: list[Entry], kind: str,
+                evidence: dict[int, list] | None = None) -> int:
+    """Store self-assessed (``kind="self"``) or appraised (``"appraisal"``) scores, and with a
+    self-assessment the evidence files uploaded per criterion id. Each score must be a
+    sub-criterion's (a leaf of the tree) and within [0, its maximum], each file acceptable
+    (``evidence.evidence_problems``); one bad entry or file refuses everything. Returns the
+    number of entries written."""
+    evidence = evidence or {}
     assessment = ParAssessment.objects.select_for_update().select_related(
         "scheme", "unit").get(pk=assessment.pk)
     if assessment.status == AssessmentStatus.PUBLISHED:
         raise _published_refusal(assessment)
+    if kind == SELF and assessment.status != AssessmentStatus.SELF_ASSESSING and \
+            not _council_or_admin(user, assessment.scheme):
+        raise ScoresRefused([_("Bản tự đánh giá đã gửi thẩm định: chỉ hội đồng thẩm định còn "
+                               "sửa được.")])
     allowed = _may_self_assess(user, assessment) if kind == SELF else \
         _council_or_admin(user, assessment.scheme)
     if not allowed:
@@ -105,14 +121,49 @@ def scores_save(*, user, assessment: ParAssessment, entries: list[Entry], kind: 
                 "Tiêu chí %(code)s: điểm phải trong khoảng 0 đến %(max)s (đang là %(value)s)."
             ) % {"code": criterion.code, "max": format_points(criterion.max_points),
                  "value": format_points(entry.score)})
+    for files in evidence.values():
+        for upload in files:
+            problems.extend(evidence_problems(upload))
     if problems:
         raise ScoresRefused(problems)
     for entry in entries:
         values = ({"self_score": entry.score, "explanation": entry.text} if kind == SELF else
                   {"appraised_score": entry.score, "appraisal_comment": entry.text})
-        ParScore.objects.update_or_create(assessment=assessment, criterion=entry.criterion,
-                                          defaults=values)
+        score, _created = ParScore.objects.update_or_create(
+            assessment=assessment, criterion=entry.criterion, defaults=values)
+        for upload in evidence.get(entry.criterion.pk, []) if kind == SELF else []:
+            ParEvidence.objects.create(
+                score=score, file=upload, original_name=upload.name[:255], size=upload.size,
+                content_type=content_type_for(upload.name),
+                uploaded_by=user if getattr(user, "pk", None) else None)
+    if kind == APPRAISAL and assessment.status != AssessmentStatus.APPRAISED:
+        assessment.status = AssessmentStatus.APPRAISED
+        assessment.save(update_fields=["status"])
     return len(entries)
+
+
+@transaction.atomic
+def assessment_submit(*, user, assessment: ParAssessment, today=None) -> ParAssessment:
+    """Send a self-assessment to the council, by the scheme's deadline (after it only the
+    council itself, or an administrator, may still send it in)."""
+    assessment = ParAssessment.objects.select_for_update().select_related(
+        "scheme", "unit").get(pk=assessment.pk)
+    if assessment.status == AssessmentStatus.PUBLISHED:
+        raise _published_refusal(assessment)
+    if not _may_self_assess(user, assessment):
+        raise ScoresRefused([_("Bạn không có quyền gửi bản tự đánh giá của %(unit)s.")
+                             % {"unit": assessment.unit.name}])
+    if assessment.status != AssessmentStatus.SELF_ASSESSING:
+        raise ScoresRefused([_("Bản tự đánh giá đã được gửi thẩm định.")])
+    today = today or timezone.localdate()
+    deadline = assessment.scheme.deadline
+    if deadline and today > deadline and not _council_or_admin(user, assessment.scheme):
+        raise ScoresRefused([_(
+            "Đã quá hạn gửi tự đánh giá (%(deadline)s). Hãy liên hệ văn phòng tỉnh để gửi thay."
+        ) % {"deadline": f"{deadline:%d/%m/%Y}"}])
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.save(update_fields=["status"])
+    return assessment
 
 
 @transaction.atomic

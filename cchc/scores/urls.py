@@ -10,4 +10,9 @@ urlpatterns = [
          name="ranking_xlsx"),
     path("<str:unit_list>/<str:code>/<int:year>/ket-qua/", views.result, name="result"),
     path("<str:unit_list>/<str:code>/<int:year>/cong-bo/", views.publish, name="publish"),
+    path("<str:unit_list>/<str:code>/<int:year>/tu-danh-gia/", views.self_assessment,
+         name="self_assessment"),
+    path("<str:unit_list>/<str:code>/<int:year>/tham-dinh/", views.appraisal,
+         name="appraisal"),
+    path("tai-lieu-kiem-chung/<int:pk>/", views.evidence_download, name="evidence"),
 ]

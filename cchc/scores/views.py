@@ -3,19 +3,38 @@ downloads. Every number comes from ``cchc.scores.selectors``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from cchc.accounts.access import get_unit_for_user
+from cchc.accounts.access import can_view, get_unit_for_user
 from cchc.scores import exports, selectors
-from cchc.scores.models import ParAssessment, SchemeLevel
-from cchc.scores.services import ScoresRefused, may_publish, results_publish
+from cchc.scores.evidence import ACCEPTED
+from cchc.scores.forms import read_scores
+from cchc.scores.models import AssessmentStatus, ParAssessment, ParEvidence, SchemeLevel
+from cchc.scores.services import (
+    APPRAISAL,
+    SELF,
+    ScoresRefused,
+    assessment_submit,
+    may_publish,
+    may_self_assess,
+    results_publish,
+    scores_save,
+)
 from cchc.scores.tables import ParRankingTable
 from cchc.units.models import Level, UnitList
 from reports.exports import stream
@@ -109,3 +128,74 @@ def ranking_xlsx(request: HttpRequest, unit_list: str, code: str, year: int):
     response["Content-Disposition"] = content_disposition_header(
         True, f"chi-so-cchc-{parent.code}-{year}.xlsx")
     return response
+
+
+def _assessment_for(request, unit_list: str, code: str, year: int):
+    """The unit (access checked), its scheme for ``year`` and its assessment (None if not
+    started yet)."""
+    unit = get_unit_for_user(request.user, unit_list, code)
+    scheme = selectors.scheme_for(selectors.scheme_level_of(unit), year, unit.parent)
+    if scheme is None:
+        raise Http404(_("Chưa có bộ chỉ số năm %(year)s cho %(unit)s.")
+                      % {"year": year, "unit": unit.name})
+    assessment = ParAssessment.objects.filter(scheme=scheme, unit=unit).first()
+    return unit, scheme, assessment
+
+
+def _assessment_page(request, unit_list, code, year, kind: str) -> HttpResponse:
+    unit, scheme, assessment = _assessment_for(request, unit_list, code, year)
+    allowed = may_self_assess(request.user, unit, scheme) if kind == SELF else \
+        may_publish(request.user, scheme)
+    if not allowed:
+        raise PermissionDenied(_("Bạn không có quyền %(action)s cho %(unit)s.") % {
+            "action": _("tự đánh giá") if kind == SELF else _("thẩm định"), "unit": unit.name})
+    rows = selectors.assessment_rows(scheme, assessment)
+    typed, problems = {}, []
+    if request.method == "POST":
+        posted = read_scores(request.POST, request.FILES, [r.criterion for r in rows
+                                                            if r.is_leaf])
+        typed, problems = posted.raw, list(posted.problems)
+        if not problems:
+            try:
+                with transaction.atomic():  # saving and submitting: both or neither
+                    started, _created = ParAssessment.objects.get_or_create(scheme=scheme,
+                                                                            unit=unit)
+                    scores_save(user=request.user, assessment=started,
+                                entries=posted.entries, kind=kind, evidence=posted.evidence)
+                    if "submit" in request.POST:
+                        assessment_submit(user=request.user, assessment=started)
+            except ScoresRefused as refused:
+                problems = refused.messages
+            else:
+                messages.success(request, _("Đã gửi thẩm định.") if "submit" in request.POST
+                                 else _("Đã lưu."))
+                name = "scores:self_assessment" if kind == SELF else "scores:appraisal"
+                return redirect(name, unit_list, code, year)
+    return render(request, "scores/assessment.html", {
+        "unit": unit, "scheme": scheme, "assessment": assessment, "rows": rows, "kind": kind,
+        "typed": typed, "problems": problems, "year": year,
+        "locked": assessment is not None and assessment.status == AssessmentStatus.PUBLISHED,
+        "max_bytes": settings.CCHC_EVIDENCE_MAX_BYTES, "accepted": ACCEPTED,
+    }, status=400 if problems else 200)
+
+
+def self_assessment(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
+    """The unit scores itself per sub-criterion, explains, attaches evidence, and submits."""
+    return _assessment_page(request, unit_list, code, year, SELF)
+
+
+def appraisal(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
+    """The council's appraised score and comment beside the unit's own, differences marked;
+    survey points are entered here too (criteria of the survey part)."""
+    return _assessment_page(request, unit_list, code, year, APPRAISAL)
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, to those who may see the unit that uploaded it; always as a
+    download, never shown inline."""
+    evidence = get_object_or_404(ParEvidence.objects.select_related("score__assessment__unit"),
+                                 pk=pk)
+    if not can_view(request.user, evidence.score.assessment.unit):
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True,
+                        filename=evidence.original_name, content_type=evidence.content_type)
