@@ -345,12 +345,52 @@ def _scheme(year: int, level: str, issuer: AdministrativeUnit | None) -> ParSche
                           f"({issuer_name}, minh hoạ)"},
     )
     if created:
-        for position, (title, max_points, part) in enumerate(AREAS, start=1):
-            ParCriterion.objects.create(scheme=scheme, code=str(position), title=title,
-                                        max_points=max_points, part=part, position=position)
+        _scheme_tree(scheme, level)
         for label, minimum in BANDS[issuer.code if issuer else None]:
             ParBand.objects.create(scheme=scheme, label=label, min_percent=minimum)
     return scheme
+
+
+#: Criteria per area of the demo schemes (domain.md §5: a commune scheme has about 8 areas,
+#: 38 criteria and 50 sub-criteria; a district's about 45 criteria and 72 sub-criteria).
+CRITERIA_PER_AREA = {SchemeLevel.COMMUNE: (5, 4, 6, 4, 5, 4, 6, 4),
+                     SchemeLevel.DISTRICT: (6, 5, 7, 5, 6, 5, 7, 4),
+                     SchemeLevel.PROVINCE: (6, 5, 7, 5, 6, 5, 7, 4)}
+
+
+def _scheme_tree(scheme: ParScheme, level: str) -> None:
+    """Areas → criteria → sub-criteria whose points add up exactly (in hundredths); every
+    criterion of an even number is split into sub-criteria (two, or three for districts)."""
+    position = 0
+    for number, ((title, max_points, part), count) in enumerate(
+            zip(AREAS, CRITERIA_PER_AREA[level], strict=True), start=1):
+        position += 1
+        area = ParCriterion.objects.create(scheme=scheme, code=str(number), title=title,
+                                           max_points=max_points, part=part, position=position)
+        shares = apportion(int(max_points * 100), [1.0] * count)
+        for index, cents in enumerate(shares, start=1):
+            position += 1
+            criterion = ParCriterion.objects.create(
+                scheme=scheme, parent=area, code=f"{number}.{index}", part=part,
+                title=f"Tiêu chí {number}.{index} – {title.lower()} (minh hoạ)",
+                max_points=Decimal(cents) / 100, position=position)
+            subs = 0 if index % 2 else (3 if level == SchemeLevel.DISTRICT else 2)
+            for sub, sub_cents in enumerate(apportion(cents, [1.0] * subs) if subs else [],
+                                            start=1):
+                position += 1
+                ParCriterion.objects.create(
+                    scheme=scheme, parent=criterion, code=f"{number}.{index}.{sub}", part=part,
+                    title=f"Tiêu chí thành phần {number}.{index}.{sub} (minh hoạ)",
+                    max_points=Decimal(sub_cents) / 100, position=position)
+
+
+def _leaves_by_area(scheme: ParScheme) -> list[tuple[ParCriterion, list[ParCriterion]]]:
+    criteria = list(scheme.criteria.order_by("position"))
+    parents = {c.parent_id for c in criteria}
+    areas = [c for c in criteria if c.parent_id is None]
+    return [(area, [c for c in criteria if c.pk not in parents
+                    and (c.code == area.code or c.code.startswith(f"{area.code}."))])
+            for area in areas]
 
 
 def _store_results(scheme, points_by_unit, notes, *, rank_of=None, ranks=None) -> int:
@@ -369,12 +409,17 @@ def _store_results(scheme, points_by_unit, notes, *, rank_of=None, ranks=None) -
             },
         )
         cents = apportion(int(points * 100), [float(a.max_points) for a in areas])
-        for area, share in zip(areas, cents, strict=True):
-            ParScore.objects.update_or_create(
-                assessment=assessment, criterion=area,
-                defaults={"self_score": min(area.max_points, Decimal(share) / 100 + Decimal("0.5")),
-                          "appraised_score": Decimal(share) / 100},
-            )
+        for (_area, leaves), share in zip(_leaves_by_area(scheme), cents, strict=True):
+            for leaf, leaf_cents in zip(leaves, apportion(share, [float(c.max_points)
+                                                                  for c in leaves]),
+                                        strict=True):
+                appraised = Decimal(leaf_cents) / 100
+                ParScore.objects.update_or_create(
+                    assessment=assessment, criterion=leaf,
+                    defaults={"self_score": min(leaf.max_points, appraised + Decimal("0.25")),
+                              "appraised_score": appraised,
+                              "explanation": "Số liệu mô phỏng (demo)"},
+                )
     return len(points_by_unit)
 
 

@@ -12,7 +12,8 @@ from cchc.dossiers.models import DataSource, DossierLine, DossierReport
 from cchc.dossiers.selectors import derived_totals
 from cchc.formatting import format_percent
 from cchc.periods.models import ReportingPeriod
-from cchc.scores.models import ParAssessment
+from cchc.scores import selectors
+from cchc.scores.models import ParAssessment, ParScheme
 from cchc.units.models import AdministrativeUnit
 from tests.conftest import DEMO_TODAY
 
@@ -159,3 +160,18 @@ def test_a_second_run_writes_exactly_the_same_data(demo):
     before = fingerprint()
     load_demo(today=TODAY)
     assert fingerprint() == before
+
+
+def test_demo_schemes_have_areas_criteria_and_sub_criteria_that_add_up(demo):
+    commune = ParScheme.objects.get(year=2022, level="commune", issuer__code="94")
+    depths = [c.depth for c in commune.criteria.all()]
+    assert (depths.count(1), depths.count(2)) == (8, 38) and depths.count(3) >= 30
+    for criterion in commune.criteria.all():
+        children = list(criterion.children.all())
+        if children:
+            assert sum(c.max_points for c in children) == criterion.max_points, criterion.code
+    an_my = ParAssessment.objects.get(unit=old("31564"), scheme=commune)
+    result = selectors.unit_result(an_my)
+    assert (result.index_percent, result.rank_display, result.band) == (
+        Decimal("90.92"), "1/13", "Rất tốt")
+    assert sum(area.points for area in result.areas) == Decimal("90.92")  # leaves add up
