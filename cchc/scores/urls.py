@@ -10,6 +10,8 @@ urlpatterns = [
          name="ranking_xlsx"),
     path("<str:unit_list>/<str:code>/<int:year>/ket-qua/", views.result, name="result"),
     path("<str:unit_list>/<str:code>/<int:year>/cong-bo/", views.publish, name="publish"),
+    path("<str:unit_list>/<str:code>/<int:year>/dieu-tra/", views.survey_upload,
+         name="survey_upload"),
     path("<str:unit_list>/<str:code>/<int:year>/tu-danh-gia/", views.self_assessment,
          name="self_assessment"),
     path("<str:unit_list>/<str:code>/<int:year>/tham-dinh/", views.appraisal,

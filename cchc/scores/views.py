@@ -35,6 +35,7 @@ from cchc.scores.services import (
     results_publish,
     scores_save,
 )
+from cchc.scores.survey import survey_import
 from cchc.scores.tables import ParRankingTable
 from cchc.units.models import Level, UnitList
 from reports.exports import stream
@@ -177,6 +178,28 @@ def _assessment_page(request, unit_list, code, year, kind: str) -> HttpResponse:
         "locked": assessment is not None and assessment.status == AssessmentStatus.PUBLISHED,
         "max_bytes": settings.CCHC_EVIDENCE_MAX_BYTES, "accepted": ACCEPTED,
     }, status=400 if problems else 200)
+
+
+@require_POST
+def survey_upload(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
+    """The council imports survey points for the units of the ranking (all or nothing)."""
+    parent, scheme, _results = _results_for(request, unit_list, code, year)
+    if scheme is None:
+        raise Http404
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Hãy chọn tệp Excel điểm điều tra xã hội học."))
+    else:
+        try:
+            count = survey_import(user=request.user, scheme=scheme, source=upload,
+                                  parent=parent)
+        except ScoresRefused as refused:
+            messages.error(request, _("Không nhập gì: %(problems)s") % {
+                "problems": " ".join(refused.messages)})
+        else:
+            messages.success(request, _("Đã nhập %(count)s điểm điều tra xã hội học.")
+                             % {"count": count})
+    return redirect("scores:ranking", unit_list, code, year)
 
 
 def self_assessment(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
