@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "cchc.periods",
     "cchc.dossiers",
     "cchc.scores",
+    "cchc.service_index",
+    "cchc.satisfaction",
     "cchc.accounts",
     "cchc.demo",
     "reports",

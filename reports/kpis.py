@@ -65,6 +65,11 @@ KPIS: dict[str, Kpi] = {kpi.key: kpi for kpi in (
     Kpi("postal_rate", _("Tiếp nhận qua bưu chính"), _("(5b) / ((4) + (5)): trên số nhận "
                                                         "trong kỳ"),
         ("received_postal",), RECEIVED_IN_PERIOD),
+    Kpi("progress_rate", _("Tiến độ giải quyết"), _("((8) + (9) + (12)) / ((7) + (11)): "
+                                                    "đúng hạn và còn trong hạn trên số đã và "
+                                                    "đang giải quyết"),
+        ("resolved_early", "resolved_on_time", "pending_in_time"),
+        ("resolved_total", "pending_total")),
     Kpi("overdue_pending_rate", _("Đang giải quyết quá hạn"), _("(13) / (11)"),
         ("pending_overdue",), ("pending_total",), higher_is_better=False),
 )}

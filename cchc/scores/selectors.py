@@ -57,6 +57,8 @@ class ParResult:
     band: str = ""
     areas: list[AreaResult] = field(default_factory=list)
     previous: ParResult | None = None
+    #: The unit's SIPAS of the same year, shown beside the index (not part of it).
+    sipas_overall: Decimal | None = None
 
     @property
     def index_percent(self) -> Decimal | None:

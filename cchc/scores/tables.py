@@ -21,6 +21,9 @@ class ParRankingTable(tables.Table):
     index_percent = tables.Column(verbose_name=_("Chỉ số (%)"), order_by=("points_key",),
                                   attrs={"td": {"class": "num"}})
     band = tables.Column(verbose_name=_("Xếp loại"))
+    sipas_overall = tables.Column(verbose_name=_("SIPAS (%)"), orderable=False,
+                                  attrs={"td": {"class": "num"},
+                                         "th": {"title": _("Chỉ số hài lòng cùng năm")}})
     change = tables.Column(verbose_name=_("So với năm trước"), accessor="change_points",
                            orderable=False, empty_values=(), attrs={"td": {"class": "num"}})
 

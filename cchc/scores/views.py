@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cchc.accounts.access import can_view, get_unit_for_user
+from cchc.satisfaction.selectors import sipas_for
 from cchc.scores import exports, selectors
 from cchc.scores.evidence import ACCEPTED
 from cchc.scores.forms import read_scores
@@ -55,6 +56,10 @@ def _results_for(request, unit_list: str, code: str, year: int):
     parent = get_unit_for_user(request.user, unit_list, code)
     scheme = selectors.scheme_for(children_level(parent), year, parent)
     results = selectors.scheme_results(scheme, parent=parent) if scheme else []
+    sipas = sipas_for([r.unit for r in results], year)
+    for result in results:
+        found = sipas.get(result.unit.pk)
+        result.sipas_overall = found.overall if found else None
     return parent, scheme, results
 
 
@@ -98,6 +103,7 @@ def result(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
         raise Http404(_("%(unit)s chưa có kết quả Chỉ số CCHC năm %(year)s.")
                       % {"unit": unit.name, "year": year})
     found = selectors.unit_result(assessment)
+    sipas = sipas_for([unit], year).get(unit.pk)
     chart = {
         "labels": [f"{a.criterion.code}. {a.criterion.title}" for a in found.areas],
         "max": [float(a.criterion.max_points) for a in found.areas],
@@ -108,7 +114,7 @@ def result(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
                   "appraised": _("Thẩm định")},
     }
     return render(request, "scores/result.html", {"unit": unit, "result": found,
-                                                  "chart_data": chart})
+                                                  "chart_data": chart, "sipas": sipas})
 
 
 def ranking_csv(request: HttpRequest, unit_list: str, code: str, year: int):

@@ -1,0 +1,49 @@
+"""SIPAS of a unit's children for a year, and their import from Excel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts.access import get_unit_for_user
+from cchc.satisfaction.models import FACTORS
+from cchc.satisfaction.selectors import sipas_for
+from cchc.satisfaction.services import HEADER, sipas_import
+from cchc.service_index.services import ValuesRefused, may_enter
+
+
+def _children(parent):
+    return list(parent.children.order_by("code"))
+
+
+def results(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
+    parent = get_unit_for_user(request.user, unit_list, code)
+    units = _children(parent)
+    found = sipas_for(units, year)
+    return render(request, "satisfaction/results.html", {
+        "parent": parent, "year": year, "factors": FACTORS, "header": HEADER,
+        "rows": [(unit, found.get(unit.pk)) for unit in units],
+        "can_import": may_enter(request.user, parent),
+    })
+
+
+@require_POST
+def upload(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
+    parent = get_unit_for_user(request.user, unit_list, code)
+    source = request.FILES.get("file")
+    if source is None:
+        messages.error(request, _("Hãy chọn tệp Excel."))
+    else:
+        try:
+            count = sipas_import(user=request.user, year=year, source=source,
+                                 units=_children(parent))
+        except ValuesRefused as refused:
+            messages.error(request, _("Không nhập gì: %(problems)s") % {
+                "problems": " ".join(refused.messages)})
+        else:
+            messages.success(request, _("Đã nhập SIPAS của %(count)s đơn vị.") % {
+                "count": count})
+    return redirect("satisfaction:results", unit_list, code, year)
