@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from cchc.scores.models import ParBand, ParCriterion, ParScheme, SchemeLevel
@@ -96,3 +97,25 @@ def test_a_new_year_starts_as_a_copy_of_the_last():
     assert list(new.bands.values_list("label", "min_percent")) == [("Tốt", Decimal("80.00"))]
     with pytest.raises(SchemeInvalid, match="Đã có bộ chỉ số năm 2025"):
         scheme_copy(scheme=scheme, year=2025)
+
+
+def test_the_par_scheme_command_imports_exports_and_copies(tmp_path):
+    source = imported()
+    scheme_workbook(source).save(tmp_path / "scheme.xlsx")
+    out = io.StringIO()
+    call_command("par_scheme", "import", str(tmp_path / "scheme.xlsx"), "--year", "2031",
+                 "--level", "district", "--name", "Bộ chỉ số huyện 2031", "--issuer", "94",
+                 stdout=out)
+    assert "Đã tạo" in out.getvalue()
+    made = ParScheme.objects.get(year=2031, level="district")
+    assert made.criteria.count() == source.criteria.count()
+    call_command("par_scheme", "copy", "--year", "2031", "--level", "district", "--issuer",
+                 "94", "--to-year", "2032", stdout=out)
+    assert ParScheme.objects.get(year=2032, level="district").criteria.count() == \
+        source.criteria.count()
+    call_command("par_scheme", "export", "--year", "2032", "--level", "district",
+                 "--issuer", "94", "--out", str(tmp_path / "back.xlsx"), stdout=out)
+    assert (tmp_path / "back.xlsx").exists()
+    with pytest.raises(CommandError, match="Không có bộ chỉ số cấp huyện năm 2040"):
+        call_command("par_scheme", "copy", "--year", "2040", "--level", "district",
+                     "--to-year", "2041")
