@@ -26,6 +26,7 @@ from cchc.accounts.models import Role
 from cchc.accounts.services import account_assign
 from cchc.demo import public
 from cchc.demo.figures import apportion, synthetic_quarter, year_from_targets
+from cchc.demo.service import load_service_demo
 from cchc.dossiers.models import DataSource, ProcedureField, ReportStatus
 from cchc.dossiers.services import ReportData, dossier_reports_replace
 from cchc.periods.models import PeriodKind, ReportingPeriod
@@ -86,6 +87,8 @@ class DemoSummary:
     reports: int = 0
     lines: int = 0
     assessments: int = 0
+    service_values: int = 0
+    sipas: int = 0
     accounts: tuple[DemoAccount, ...] = ACCOUNTS
 
 
@@ -110,6 +113,7 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     _create_accounts()
     summary.reports, summary.lines = _load_dossiers(today)
     summary.assessments = _load_par_results()
+    summary.service_values, summary.sipas = load_service_demo(today)
     return summary
 
 

@@ -12,8 +12,10 @@ from cchc.dossiers.models import DataSource, DossierLine, DossierReport
 from cchc.dossiers.selectors import derived_totals
 from cchc.formatting import format_percent
 from cchc.periods.models import ReportingPeriod
+from cchc.satisfaction.models import SipasResult
 from cchc.scores import selectors
 from cchc.scores.models import ParAssessment, ParScheme
+from cchc.service_index.models import IndicatorValue, ServiceIndicator
 from cchc.units.models import AdministrativeUnit
 from tests.conftest import DEMO_TODAY
 
@@ -175,3 +177,10 @@ def test_demo_schemes_have_areas_criteria_and_sub_criteria_that_add_up(demo):
     assert (result.index_percent, result.rank_display, result.band) == (
         Decimal("90.92"), "1/13", "Rất tốt")
     assert sum(area.points for area in result.areas) == Decimal("90.92")  # leaves add up
+
+
+def test_demo_service_index_and_sipas_figures(demo):
+    entered = ServiceIndicator.objects.filter(source="entered").count()
+    assert IndicatorValue.objects.filter(unit=old("31564")).count() == 4 * entered
+    assert SipasResult.objects.get(unit=old("31564"), year=2022).overall > 70
+    assert demo.service_values > 0 and demo.sipas == SipasResult.objects.count()
