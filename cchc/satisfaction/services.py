@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from cchc.satisfaction.models import FACTORS, SipasResult
 from cchc.service_index.services import ValuesRefused, may_enter, parse_percent
+from cchc.sheets import SheetUnreadable, first_sheet
 
 HEADER = ("Mã đơn vị", "Chung (%)", *(f"{label} (%)" for _key, label in FACTORS))
 COLUMNS = "ABCDEFG"
@@ -17,19 +17,12 @@ COLUMNS = "ABCDEFG"
 @transaction.atomic
 def sipas_import(*, user, year: int, source, units) -> int:
     try:
-        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
-        rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise ValuesRefused([_("Tệp không phải là tệp Excel .xlsx đọc được.")]) from exc
-    header = tuple(str(v or "").strip() for v in (tuple(rows[0]) + (None,) * 7)[:7]) \
-        if rows else ()
-    if header != tuple(str(h) for h in HEADER):
-        raise ValuesRefused([_("Trang «%(sheet)s», dòng 1 phải là tiêu đề: %(header)s.")
-                             % {"sheet": title, "header": " | ".join(str(h) for h in HEADER)}])
+        title, rows = first_sheet(source, tuple(str(h) for h in HEADER))
+    except SheetUnreadable as unreadable:
+        raise ValuesRefused([str(unreadable)]) from unreadable
     by_code = {u.code: u for u in units}
     errors, found, seen = [], [], set()
-    for number, values in enumerate(rows[1:], start=2):
-        values = (tuple(values) + (None,) * 7)[:7]
+    for number, values in enumerate(rows, start=2):
         if all(v in (None, "") for v in values):
             continue
         where = _("Trang «%(sheet)s», dòng %(n)s") % {"sheet": title, "n": number}

@@ -13,11 +13,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from cchc.formatting import format_points
 from cchc.scores.models import AssessmentStatus, CriterionPart, ParScheme, ParScore
 from cchc.scores.services import ScoresRefused, may_publish
+from cchc.sheets import SheetUnreadable, first_sheet
 
 HEADER = ("Mã đơn vị", "Mã tiêu chí", "Điểm")
 
@@ -39,15 +39,9 @@ def survey_import(*, user, scheme: ParScheme, source, parent=None) -> int:
         raise ScoresRefused([_("Chỉ hội đồng thẩm định (văn phòng tỉnh ban hành bộ chỉ số) "
                                "được nhập điểm điều tra xã hội học.")])
     try:
-        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        title = sheet.title
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise ScoresRefused([_("Tệp không phải là tệp Excel .xlsx đọc được.")]) from exc
-    if not rows or tuple(str(v or "").strip() for v in (tuple(rows[0]) + (None,) * 3)[:3]) \
-            != HEADER:
-        raise ScoresRefused([_("Trang «%(sheet)s», dòng 1 phải là tiêu đề: %(header)s.")
-                             % {"sheet": title, "header": " | ".join(HEADER)}])
+        title, rows = first_sheet(source, HEADER)
+    except SheetUnreadable as unreadable:
+        raise ScoresRefused([str(unreadable)]) from unreadable
     assessments = scheme.assessments.select_related("unit")
     if parent is not None:
         assessments = assessments.filter(unit__parent=parent)
@@ -56,8 +50,7 @@ def survey_import(*, user, scheme: ParScheme, source, parent=None) -> int:
     survey = {c.code: c for c in scheme.criteria.filter(part=CriterionPart.SURVEY)
               if c.pk not in parents}
     errors, found, seen = [], [], set()
-    for number, values in enumerate(rows[1:], start=2):
-        unit_code, criterion_code, points = (tuple(values) + (None,) * 3)[:3]
+    for number, (unit_code, criterion_code, points) in enumerate(rows, start=2):
         if all(v in (None, "") for v in (unit_code, criterion_code, points)):
             continue
         unit_code, criterion_code = str(unit_code or "").strip(), str(criterion_code or

@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from cchc.accounts.access import can_view, is_administrator, profile_of
 from cchc.accounts.models import Role
 from cchc.service_index.models import IndicatorValue, ServiceIndicator, Source
+from cchc.sheets import SheetUnreadable, first_sheet
 
 HEADER = ("Mã đơn vị", "Mã chỉ tiêu", "Tỷ lệ (%)")
 
@@ -90,19 +90,13 @@ def values_import(*, user, period, source, units) -> int:
     """Rates from the first sheet of an Excel file (``Mã đơn vị | Mã chỉ tiêu | Tỷ lệ (%)``) for
     ``units``; every bad row is listed by cell and nothing is stored."""
     try:
-        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
-        rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise ValuesRefused([_("Tệp không phải là tệp Excel .xlsx đọc được.")]) from exc
-    if not rows or tuple(str(v or "").strip() for v in (tuple(rows[0]) + (None,) * 3)[:3]) \
-            != HEADER:
-        raise ValuesRefused([_("Trang «%(sheet)s», dòng 1 phải là tiêu đề: %(header)s.")
-                             % {"sheet": title, "header": " | ".join(HEADER)}])
+        title, rows = first_sheet(source, HEADER)
+    except SheetUnreadable as unreadable:
+        raise ValuesRefused([str(unreadable)]) from unreadable
     by_code = {u.code: u for u in units}
     indicators = {i.code: i for i in ServiceIndicator.objects.filter(source=Source.ENTERED)}
     errors, found, seen = [], [], set()
-    for number, values in enumerate(rows[1:], start=2):
-        unit_code, code, rate = (tuple(values) + (None,) * 3)[:3]
+    for number, (unit_code, code, rate) in enumerate(rows, start=2):
         if all(v in (None, "") for v in (unit_code, code, rate)):
             continue
         unit_code, code = str(unit_code or "").strip(), str(code or "").strip()

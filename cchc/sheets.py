@@ -1,0 +1,29 @@
+"""Reading the simple upload sheets (survey points, 766 indicators, SIPAS): a header row, then
+one row per record."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+
+class SheetUnreadable(Exception):
+    """The file is not a readable workbook, or its first row is not the expected header."""
+
+
+def first_sheet(source, header: tuple[str, ...]) -> tuple[str, list[tuple]]:
+    """(title, data rows padded to the header's width) of the first sheet of ``source``."""
+    try:
+        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
+        rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise SheetUnreadable(_("Tệp không phải là tệp Excel .xlsx đọc được.")) from exc
+    width = len(header)
+
+    def padded(row):
+        return (tuple(row) + (None,) * width)[:width]
+
+    if not rows or tuple(str(v or "").strip() for v in padded(rows[0])) != tuple(header):
+        raise SheetUnreadable(_("Trang «%(sheet)s», dòng 1 phải là tiêu đề: %(header)s.")
+                              % {"sheet": title, "header": " | ".join(header)})
+    return title, [padded(row) for row in rows[1:]]
