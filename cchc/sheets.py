@@ -1,10 +1,12 @@
 """Reading the simple upload sheets (survey points, 766 indicators, SIPAS): a header row, then
-one row per record."""
+one row per record. The file gets the same checks as the form II.06a upload (size, type, zip
+bombs) before it is opened."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from cchc.dossiers.excel import WorkbookInvalid, open_checked_workbook
 
 
 class SheetUnreadable(Exception):
@@ -14,10 +16,10 @@ class SheetUnreadable(Exception):
 def first_sheet(source, header: tuple[str, ...]) -> tuple[str, list[tuple]]:
     """(title, data rows padded to the header's width) of the first sheet of ``source``."""
     try:
-        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
-        rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise SheetUnreadable(_("Tệp không phải là tệp Excel .xlsx đọc được.")) from exc
+        sheet = open_checked_workbook(source).worksheets[0]
+    except WorkbookInvalid as invalid:
+        raise SheetUnreadable(" ".join(error.message for error in invalid.errors)) from invalid
+    rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
     width = len(header)
 
     def padded(row):

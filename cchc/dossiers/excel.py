@@ -357,9 +357,7 @@ def read_workbook(
     scope through ``allowed(unit)``, count cells, missing or extra rows, identities, a unit and
     period on two sheets). Nothing is written to the database.
     """
-    data = _read_bytes(source, size)
-    _check_package(data)
-    workbook = _load(data)
+    workbook = open_checked_workbook(source, size=size)
     context = _Context(allowed)
     reports = []
     for sheet in workbook.worksheets:
@@ -376,6 +374,15 @@ def read_workbook(
     if context.errors:
         raise WorkbookInvalid(context.errors)
     return reports
+
+
+def open_checked_workbook(source: str | os.PathLike | BinaryIO, *, size: int | None = None):
+    """An uploaded workbook, opened only after the checks every upload gets: its size
+    (``CCHC_MAX_UPLOAD_BYTES``), that it is an .xlsx package and not something else, and its
+    unpacked size (zip bombs). ``WorkbookInvalid`` says what is wrong, in Vietnamese."""
+    data = _read_bytes(source, size)
+    _check_package(data)
+    return _load(data)
 
 
 def _file_error(message: str) -> WorkbookInvalid:

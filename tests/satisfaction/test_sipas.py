@@ -77,3 +77,9 @@ def test_sipas_is_shown_on_its_page_and_beside_the_par_index(client, office):
     assert "86,50 %" in result.content.decode()
     ranking = client.get(reverse("scores:ranking", args=["2008", "943", 2024]))
     assert "86,50" in ranking.content.decode()
+
+
+def test_an_upload_that_is_not_a_workbook_gets_the_same_checks_as_form_uploads(office):
+    with pytest.raises(ValuesRefused, match="Tệp này là tệp PDF"):
+        sipas_import(user=office, year=2024, units=communes(),
+                     source=io.BytesIO(b"%PDF-1.4 not a workbook"))
