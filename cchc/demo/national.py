@@ -18,6 +18,7 @@ import datetime
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -27,6 +28,7 @@ from cchc.demo.figures import synthetic_quarter
 from cchc.demo.loader import (
     FIRST_YEAR,
     _field_weights,
+    _scheme,
     _typical_volume,
     _workflow,
 )
@@ -40,6 +42,8 @@ from cchc.dossiers.models import (
 )
 from cchc.dossiers.rollups import rollups_rebuild
 from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.ranking import competition_ranks
+from cchc.scores.models import AssessmentStatus, ParAssessment, SchemeLevel
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 
 SOURCE_NOTE = "Số liệu mô phỏng toàn quốc (demo)"
@@ -54,6 +58,7 @@ class NationalSummary:
     units: int = 0
     reports: int = 0
     lines: int = 0
+    par_results: int = 0
 
 
 def load_national(*, today: datetime.date, provinces: Iterable[str] = (),
@@ -91,6 +96,8 @@ def load_national(*, today: datetime.date, provinces: Iterable[str] = (),
             summary.reports += len(reports)
             summary.lines += sum(len(f) for f in lines)
             progress(f"{quarter.code}: {len(reports):,} reports")
+        if not provinces:
+            summary.par_results = load_national_par(last_year=today.year - 1)
         if summary.lines:
             # COPY leaves the planner's statistics as they were (a few rows): refresh them now
             # rather than wait for autovacuum, or the next queries plan for empty tables.
@@ -98,6 +105,42 @@ def load_national(*, today: datetime.date, provinces: Iterable[str] = (),
             rollups_rebuild(periods=quarters)
             _analyze(DossierRollup)
     return summary
+
+
+def load_national_par(*, last_year: int) -> int:
+    """Published provincial PAR results for every province and year from 2019 to
+    ``last_year`` under the Ministry's scheme (63 provinces until 2024, 34 from 2025):
+    synthetic totals with ranks over all provinces and the scheme's bands, kept consistent with
+    any result already stored (Sóc Trăng 2020, 85,19 % and 19/63). Totals only, no
+    per-criterion scores. Returns the assessments written; a rerun writes none."""
+    written = 0
+    for year in range(FIRST_YEAR, last_year + 1):
+        unit_list = UnitList.BEFORE_2025 if year < REFORM_DATE.year else UnitList.FROM_2025
+        provinces = list(AdministrativeUnit.objects.filter(
+            unit_list=unit_list, level=Level.PROVINCE).order_by("code"))
+        scheme = _scheme(year, SchemeLevel.PROVINCE, None)
+        fixed = {a.unit_id: a for a in scheme.assessments.filter(points__isnull=False)}
+        rng = random.Random(f"national-par-{year}")
+        others = [p.pk for p in provinces if p.pk not in fixed]
+        points = {pk: a.points for pk, a in fixed.items()}
+        published = next(iter(fixed.values())) if len(fixed) == 1 else None
+        for position, pk in enumerate(others):
+            low, high = 72.0, 93.0
+            if published is not None and published.rank:  # keep its published place true
+                anchor = float(published.points)
+                low, high = ((anchor + 0.01, min(anchor + 8, 99.99))
+                             if position < published.rank - 1 else (anchor - 15, anchor - 0.01))
+            points[pk] = Decimal(str(round(rng.uniform(low, high), 2)))
+        ranks = competition_ranks(points)
+        new = [ParAssessment(
+            scheme=scheme, unit_id=pk, status=AssessmentStatus.PUBLISHED, points=value,
+            max_points=Decimal(100), rank=ranks[pk], rank_of=len(points),
+            band=scheme.band_for(value), source_note=SOURCE_NOTE)
+            for pk, value in points.items() if pk not in fixed
+            and not scheme.assessments.filter(unit_id=pk).exists()]
+        ParAssessment.objects.bulk_create(new)
+        written += len(new)
+    return written
 
 
 def _analyze(*models) -> None:

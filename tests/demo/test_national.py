@@ -2,12 +2,14 @@
 the figures chain from quarter to quarter, and a rerun writes nothing."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from cchc.demo.national import load_national
+from cchc.demo.loader import _scheme
+from cchc.demo.national import load_national, load_national_par
 from cchc.dossiers.models import (
     DataSource,
     DossierLine,
@@ -18,6 +20,7 @@ from cchc.dossiers.models import (
 from cchc.dossiers.rollups import rollups_verify
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.periods.services import periods_ensure_years
+from cchc.scores.models import AssessmentStatus, ParAssessment, SchemeLevel
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 from tests.conftest import DEMO_TODAY
 
@@ -95,3 +98,19 @@ def test_the_rollups_match_the_loaded_lines(lai_chau):
     assert DossierRollup.objects.filter(unit__code=LAI_CHAU, scope="subtree").count() == \
         len(closed_quarters())
     assert rollups_verify() == []
+
+
+def test_every_province_gets_published_par_results_consistent_with_a_stored_one():
+    soc_trang = ParAssessment.objects.create(
+        scheme=_scheme(2020, SchemeLevel.PROVINCE, None),
+        unit=AdministrativeUnit.objects.get(unit_list=UnitList.BEFORE_2025, code="94"),
+        status=AssessmentStatus.PUBLISHED, points=Decimal("85.19"), max_points=100, rank=19,
+        rank_of=63, band="Nhóm B")
+    written = load_national_par(last_year=2025)
+    assert written == 6 * 63 + 34 - 1
+    in_2020 = ParAssessment.objects.filter(scheme__year=2020)
+    assert in_2020.count() == 63 and in_2020.filter(points__gt=soc_trang.points).count() == 18
+    assert set(ParAssessment.objects.filter(scheme__year=2025).values_list(
+        "unit__unit_list", flat=True)) == {UnitList.FROM_2025}
+    assert {a.band for a in in_2020} <= {"Nhóm A", "Nhóm B", "Nhóm C"}
+    assert load_national_par(last_year=2025) == 0

@@ -43,8 +43,8 @@ class Command(BaseCommand):
                                      progress=lambda message: self.stderr.write(message))
             self.stdout.write(_(
                 "Toàn quốc: %(units)s đơn vị, %(quarters)s quý; thêm %(reports)s báo cáo "
-                "(%(lines)s dòng) trong %(seconds)s giây."
-            ) % {"units": format_count(national.units),
+                "(%(lines)s dòng) và %(par)s kết quả Chỉ số CCHC cấp tỉnh trong %(seconds)s giây."
+            ) % {"units": format_count(national.units), "par": format_count(national.par_results),
                  "quarters": format_count(national.quarters),
                  "reports": format_count(national.reports),
                  "lines": format_count(national.lines),
