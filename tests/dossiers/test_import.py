@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from cchc.accounts.models import Role
 from cchc.dossiers import excel, services
 from cchc.dossiers.columns import COLUMNS
-from cchc.dossiers.models import DossierReport, ReportAction, ReportStatus
+from cchc.dossiers.models import DossierReport, DossierRollup, ReportAction, ReportStatus
+from cchc.dossiers.rollups import rollups_verify
 from cchc.dossiers.selectors import report_lines
 from cchc.periods.services import period_ensure
 from tests import factories
@@ -133,11 +134,13 @@ def test_the_province_uploads_one_workbook_for_several_units(client):
     workbook.save(stream)
     content = filled(filled(stream.getvalue(), factories.figures()), factories.figures(), 1)
     client.force_login(province)
-    preview = upload(client, content)
+    preview = upload(client, content, submit=True)
     assert [plan.unit.code for plan in preview.context["plans"]] == [AN_MY, NHON_MY_OLD]
     client.post(reverse("dossiers:upload_confirm"))
     assert set(DossierReport.objects.values_list("unit__code", flat=True)) == {AN_MY,
                                                                                NHON_MY_OLD}
+    # The precomputed totals are refreshed once for the whole import, and agree with it.
+    assert DossierRollup.objects.filter(scope="own").count() == 2 and rollups_verify() == []
 
 
 def test_a_report_changed_between_preview_and_confirmation_cancels_the_import(client):
