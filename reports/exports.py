@@ -294,12 +294,18 @@ class _Echo:
         return value
 
 
-def iter_csv(rows, period) -> Iterator[str]:
-    """UTF-8 text with a byte-order mark, so Excel shows Vietnamese correctly."""
+def csv_text(rows: Iterable[list]) -> Iterator[str]:
+    """Rows as CSV text in UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly;
+    yielded line by line, for streaming responses and files alike."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in csv_rows(rows, period):
+    for row in rows:
         yield writer.writerow(row)
+
+
+def iter_csv(rows, period) -> Iterator[str]:
+    """The per-unit CSV of ``rows``."""
+    return csv_text(csv_rows(rows, period))
 
 
 # --- streaming ------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cchc.scores.selectors import ParResult
+from reports.exports import csv_text
 
 CSV_COLUMNS = ("unit_code", "unit_name", "year", "points", "max_points", "index_percent", "rank",
                "rank_of", "band")
@@ -31,17 +31,9 @@ def csv_rows(results: Iterable[ParResult]) -> Iterator[list]:
                result.band]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def iter_csv(results: Iterable[ParResult]) -> Iterator[str]:
-    """UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in csv_rows(results):
-        yield writer.writerow(row)
+    """The results as CSV (UTF-8 with a byte-order mark), as the dossier summaries are."""
+    return csv_text(csv_rows(results))
 
 
 def write_workbook(results: list[ParResult], title: str, stream) -> None:
