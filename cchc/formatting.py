@@ -16,12 +16,16 @@ def format_count(value: int | None) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """The one rounding of shown figures: half up (96,855 → 96,86), ``places`` decimals."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def format_percent(ratio: Decimal | float | None, places: int = 2) -> str:
     """A ratio (0.96857…) as a Vietnamese percentage, rounded half up: "96,86 %"."""
     if ratio is None:
         return "–"
-    quantum = Decimal(1).scaleb(-places)
-    percent = (Decimal(str(ratio)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    percent = round_half_up(Decimal(str(ratio)) * 100, places)
     whole, _, fraction = f"{percent:f}".partition(".")
     whole = format_count(int(whole)) if whole.lstrip("-").isdigit() else whole
     return f"{whole},{fraction} %" if fraction else f"{whole} %"

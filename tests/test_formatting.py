@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.formatting import format_count, format_percent, format_points
+from cchc.formatting import format_count, format_percent, format_points, round_half_up
+from cchc.scores.exports import _two_places
+from cchc.scores.tables import _points
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,8 @@ def test_points_drop_trailing_zeros():
     assert format_points(Decimal("85.40")) == "85,4"
     assert format_points(Decimal("90.92")) == "90,92"
     assert format_points(Decimal("10.00")) == "10"
+
+
+def test_shown_points_round_half_up_everywhere():
+    assert round_half_up(Decimal("90.925")) == Decimal("90.93")  # not banker's 90.92
+    assert _two_places(Decimal("90.925")) == "90.93" and _points(Decimal("90.925")) == "90,93"

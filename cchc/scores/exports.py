@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cchc.formatting import round_half_up
 from cchc.scores.selectors import ParResult
 from reports.exports import csv_text
 
 CSV_COLUMNS = ("unit_code", "unit_name", "year", "points", "max_points", "index_percent", "rank",
                "rank_of", "band")
-CENT = Decimal("0.01")
 
 
 def _two_places(value: Decimal | None) -> str:
-    return "" if value is None else str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    return "" if value is None else str(round_half_up(value))
 
 
 def csv_rows(results: Iterable[ParResult]) -> Iterator[list]:

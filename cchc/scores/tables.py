@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cchc.formatting import format_points
+from cchc.formatting import format_points, round_half_up
 
 
 def _points(value) -> str:
-    return "–" if value is None else format_points(value.quantize(value.__class__("0.01")))
+    """Points or an index as the CSV and Excel round them (half up, two decimals)."""
+    return "–" if value is None else format_points(round_half_up(value))
 
 
 class ParRankingTable(tables.Table):
