@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, prefetch_related_objects
 
 from cchc.ranking import competition_ranks
+from cchc.satisfaction.selectors import sipas_for
 from cchc.scores.models import (
     AssessmentStatus,
     ParAssessment,
@@ -30,7 +31,7 @@ from cchc.scores.models import (
     ParScore,
     SchemeLevel,
 )
-from cchc.units.models import AdministrativeUnit, Level
+from cchc.units.models import AdministrativeUnit, Level, UnitList
 
 HUNDRED = Decimal(100)
 
@@ -213,7 +214,9 @@ def _attach_previous(scheme: ParScheme, results: list[ParResult],
 def unit_result(assessment: ParAssessment) -> ParResult:
     """One unit's result as its ranking shows it (ranked among the same parent's units)."""
     results = scheme_results(assessment.scheme, parent=assessment.unit.parent)
-    return next(r for r in results if r.assessment.pk == assessment.pk)
+    found = next(r for r in results if r.assessment.pk == assessment.pk)
+    _attach_sipas([found], assessment.scheme.year)
+    return found
 
 
 def scheme_for(unit_level_scheme: str, year: int, parent: AdministrativeUnit | None):
@@ -260,3 +263,28 @@ def assessment_rows(scheme: ParScheme, assessment: ParAssessment | None) -> list
     return [CriterionRow(c, c.depth, c.pk in leaf_ids, area_of[c.pk].pk, scores.get(c.pk),
                          list(scores[c.pk].evidence.all()) if c.pk in scores else [])
             for c in sorted(scheme.criteria.all(), key=lambda c: c.position)]
+
+
+def children_level(parent: AdministrativeUnit) -> str:
+    """The scheme level of ``parent``'s children: a province's districts before the reform,
+    otherwise communes."""
+    if parent.level == Level.PROVINCE and parent.unit_list == UnitList.BEFORE_2025:
+        return SchemeLevel.DISTRICT
+    return SchemeLevel.COMMUNE
+
+
+def par_ranking(parent: AdministrativeUnit,
+                year: int) -> tuple[ParScheme | None, list[ParResult]]:
+    """The scheme scoring ``parent``'s children in ``year`` and their results, each with its
+    SIPAS of the same year beside it: what the ranking page, its CSV and Excel show."""
+    scheme = scheme_for(children_level(parent), year, parent)
+    results = scheme_results(scheme, parent=parent) if scheme else []
+    _attach_sipas(results, year)
+    return scheme, results
+
+
+def _attach_sipas(results: list[ParResult], year: int) -> None:
+    sipas = sipas_for([r.unit for r in results], year)
+    for result in results:
+        found = sipas.get(result.unit.pk)
+        result.sipas_overall = found.overall if found else None

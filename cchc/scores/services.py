@@ -192,3 +192,17 @@ def results_publish(*, user, scheme: ParScheme,
                                        "status"])
         published.append(assessment)
     return published
+
+
+@transaction.atomic
+def assessment_save(*, user, scheme: ParScheme, unit: AdministrativeUnit, entries: list[Entry],
+                    kind: str, evidence: dict[int, list] | None = None,
+                    submit: bool = False) -> ParAssessment:
+    """Start ``unit``'s assessment under ``scheme`` if needed, store the entries (and evidence),
+    and with ``submit`` send it for appraisal — all of it, or nothing."""
+    assessment, _created = ParAssessment.objects.get_or_create(scheme=scheme, unit=unit)
+    scores_save(user=user, assessment=assessment, entries=entries, kind=kind,
+                evidence=evidence)
+    if submit:
+        assessment = assessment_submit(user=user, assessment=assessment)
+    return assessment

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -21,45 +20,29 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cchc.accounts.access import can_view, get_unit_for_user
-from cchc.satisfaction.selectors import sipas_for
 from cchc.scores import exports, selectors
 from cchc.scores.evidence import ACCEPTED
 from cchc.scores.forms import read_scores
-from cchc.scores.models import AssessmentStatus, ParAssessment, ParEvidence, SchemeLevel
+from cchc.scores.models import AssessmentStatus, ParAssessment, ParEvidence
 from cchc.scores.services import (
     APPRAISAL,
     SELF,
     ScoresRefused,
-    assessment_submit,
+    assessment_save,
     may_publish,
     may_self_assess,
     results_publish,
-    scores_save,
 )
 from cchc.scores.survey import survey_import
 from cchc.scores.tables import ParRankingTable
-from cchc.units.models import Level, UnitList
 from reports.exports import stream
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def children_level(parent) -> str:
-    """The scheme level of ``parent``'s children: a province's districts before the reform,
-    otherwise communes."""
-    if parent.level == Level.PROVINCE and parent.unit_list == UnitList.BEFORE_2025:
-        return SchemeLevel.DISTRICT
-    return SchemeLevel.COMMUNE
-
-
 def _results_for(request, unit_list: str, code: str, year: int):
     parent = get_unit_for_user(request.user, unit_list, code)
-    scheme = selectors.scheme_for(children_level(parent), year, parent)
-    results = selectors.scheme_results(scheme, parent=parent) if scheme else []
-    sipas = sipas_for([r.unit for r in results], year)
-    for result in results:
-        found = sipas.get(result.unit.pk)
-        result.sipas_overall = found.overall if found else None
+    scheme, results = selectors.par_ranking(parent, year)
     return parent, scheme, results
 
 
@@ -103,7 +86,6 @@ def result(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
         raise Http404(_("%(unit)s chưa có kết quả Chỉ số CCHC năm %(year)s.")
                       % {"unit": unit.name, "year": year})
     found = selectors.unit_result(assessment)
-    sipas = sipas_for([unit], year).get(unit.pk)
     chart = {
         "labels": [f"{a.criterion.code}. {a.criterion.title}" for a in found.areas],
         "max": [float(a.criterion.max_points) for a in found.areas],
@@ -114,7 +96,7 @@ def result(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
                   "appraised": _("Thẩm định")},
     }
     return render(request, "scores/result.html", {"unit": unit, "result": found,
-                                                  "chart_data": chart, "sipas": sipas})
+                                                  "chart_data": chart})
 
 
 def ranking_csv(request: HttpRequest, unit_list: str, code: str, year: int):
@@ -164,13 +146,9 @@ def _assessment_page(request, unit_list, code, year, kind: str) -> HttpResponse:
         typed, problems = posted.raw, list(posted.problems)
         if not problems:
             try:
-                with transaction.atomic():  # saving and submitting: both or neither
-                    started, _created = ParAssessment.objects.get_or_create(scheme=scheme,
-                                                                            unit=unit)
-                    scores_save(user=request.user, assessment=started,
-                                entries=posted.entries, kind=kind, evidence=posted.evidence)
-                    if "submit" in request.POST:
-                        assessment_submit(user=request.user, assessment=started)
+                assessment_save(user=request.user, scheme=scheme, unit=unit,
+                                entries=posted.entries, kind=kind, evidence=posted.evidence,
+                                submit="submit" in request.POST)
             except ScoresRefused as refused:
                 problems = refused.messages
             else:
