@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
-from cchc.dossiers.columns import FIELD_NAMES
+from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
 from cchc.dossiers.models import DossierLine, DossierReport, DossierRollup, RollupScope
 from cchc.dossiers.selectors import COUNTED_STATUSES
 from cchc.periods.models import ReportingPeriod
@@ -154,17 +155,25 @@ class Mismatch:
     scope: str
     stored: dict | None
     expected: dict | None
+    unit_label: str = ""  # "31564 (2008)": the GSO code and the list
+    period_code: str = ""
 
     def describe(self) -> str:
+        """What differs, by unit code, period code and form column, in Vietnamese."""
+        where = {"scope": RollupScope(self.scope).label, "unit": self.unit_label,
+                 "period": self.period_code}
         if self.stored is None:
-            return f"thiếu dòng {self.scope} đơn vị #{self.unit_id} kỳ #{self.period_id}"
+            return _("Thiếu dòng tổng hợp «%(scope)s» của đơn vị %(unit)s, kỳ %(period)s.") % where
         if self.expected is None:
-            return f"thừa dòng {self.scope} đơn vị #{self.unit_id} kỳ #{self.period_id}"
+            return _("Thừa dòng tổng hợp «%(scope)s» của đơn vị %(unit)s, kỳ %(period)s (không "
+                     "còn báo cáo nào được tính).") % where
         wrong = [name for name in ("reports", *FIELD_NAMES)
                  if self.stored[name] != self.expected[name]]
-        return (f"dòng {self.scope} đơn vị #{self.unit_id} kỳ #{self.period_id}: "
-                + ", ".join(f"{name} {self.stored[name]} ≠ {self.expected[name]}"
-                            for name in wrong))
+        columns = ", ".join(
+            f"{COLUMN_BY_FIELD[name].number + ' ' if name in COLUMN_BY_FIELD else ''}"
+            f"{name} {self.stored[name]} ≠ {self.expected[name]}" for name in wrong)
+        return _("Dòng tổng hợp «%(scope)s» của đơn vị %(unit)s, kỳ %(period)s lệch (đang lưu ≠ "
+                 "tính từ báo cáo): %(columns)s.") % {**where, "columns": columns}
 
 
 def rollups_verify() -> list[Mismatch]:
@@ -195,6 +204,12 @@ def rollups_verify() -> list[Mismatch]:
         name: r[name] for name in ("reports", *FIELD_NAMES)}
         for r in DossierRollup.objects.values("unit_id", "period_id", "scope", "reports",
                                               *FIELD_NAMES)}
-    return [Mismatch(*key, stored.get(key), expected.get(key))
-            for key in sorted(expected.keys() | stored.keys(), key=str)
-            if stored.get(key) != expected.get(key)]
+    differing = [key for key in sorted(expected.keys() | stored.keys(), key=str)
+                 if stored.get(key) != expected.get(key)]
+    units = {pk: f"{code} ({unit_list})" for pk, code, unit_list in
+             AdministrativeUnit.objects.filter(pk__in={k[0] for k in differing})
+             .values_list("pk", "code", "unit_list")}
+    periods = dict(ReportingPeriod.objects.filter(pk__in={k[1] for k in differing})
+                   .values_list("pk", "code"))
+    return [Mismatch(*key, stored.get(key), expected.get(key), units[key[0]], periods[key[1]])
+            for key in differing]

@@ -109,6 +109,8 @@ def test_verify_finds_a_figure_changed_behind_the_apps_back_and_rebuild_repairs_
         (report.unit.parent_id, RollupScope.SUBTREE),
         (report.unit.province_id, RollupScope.SUBTREE)}
     assert "resolved_late 5 ≠ 6" in found[0].describe()
+    assert "đơn vị 31564 (2008), kỳ 2025-Q2" in found[0].describe()
+    assert "(10) resolved_late 5 ≠ 6" in found[0].describe()  # the form's column number
     err = io.StringIO()
     with pytest.raises(CommandError, match="4 dòng tổng hợp lệch"):
         call_command("verify_rollups", stderr=err)
