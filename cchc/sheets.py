@@ -4,6 +4,7 @@ bombs) before it is opened."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.excel import WorkbookInvalid, open_checked_workbook
@@ -29,3 +30,11 @@ def first_sheet(source, header: tuple[str, ...]) -> tuple[str, list[tuple]]:
         raise SheetUnreadable(_("Trang «%(sheet)s», dòng 1 phải là tiêu đề: %(header)s.")
                               % {"sheet": title, "header": " | ".join(header)})
     return title, [padded(row) for row in rows[1:]]
+
+
+def show_refusal(request, problems: list[str]) -> None:
+    """An upload that was refused: say that nothing was imported, then each problem on its own
+    line (sheet, row, cell), so a clerk can correct them one by one."""
+    messages.error(request, _("Không nhập gì. Hãy sửa tệp rồi tải lên lại:"))
+    for problem in problems:
+        messages.error(request, problem)

@@ -13,6 +13,7 @@ from cchc.satisfaction.models import FACTORS
 from cchc.satisfaction.selectors import sipas_for
 from cchc.satisfaction.services import HEADER, sipas_import
 from cchc.service_index.services import ValuesRefused, may_enter
+from cchc.sheets import show_refusal
 
 
 def _children(parent):
@@ -41,8 +42,7 @@ def upload(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
             count = sipas_import(user=request.user, year=year, source=source,
                                  units=_children(parent))
         except ValuesRefused as refused:
-            messages.error(request, _("Không nhập gì: %(problems)s") % {
-                "problems": " ".join(refused.messages)})
+            show_refusal(request, refused.messages)
         else:
             messages.success(request, _("Đã nhập SIPAS của %(count)s đơn vị.") % {
                 "count": count})

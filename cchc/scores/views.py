@@ -35,6 +35,7 @@ from cchc.scores.services import (
 )
 from cchc.scores.survey import survey_import
 from cchc.scores.tables import ParRankingTable
+from cchc.sheets import show_refusal
 from reports.exports import stream
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,8 +179,7 @@ def survey_upload(request: HttpRequest, unit_list: str, code: str, year: int) ->
             count = survey_import(user=request.user, scheme=scheme, source=upload,
                                   parent=parent)
         except ScoresRefused as refused:
-            messages.error(request, _("Không nhập gì: %(problems)s") % {
-                "problems": " ".join(refused.messages)})
+            show_refusal(request, refused.messages)
         else:
             messages.success(request, _("Đã nhập %(count)s điểm điều tra xã hội học.")
                              % {"count": count})

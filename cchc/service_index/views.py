@@ -15,6 +15,7 @@ from cchc.periods.models import ReportingPeriod
 from cchc.service_index import selectors
 from cchc.service_index.models import ServiceIndicator, Source
 from cchc.service_index.services import ValuesRefused, may_enter, values_import, values_save
+from cchc.sheets import show_refusal
 from reports.selectors import ranking_units
 
 
@@ -65,8 +66,7 @@ def upload(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
             count = values_import(user=request.user, period=period_obj, source=upload_file,
                                   units=list(ranking_units(parent, period_obj)))
         except ValuesRefused as refused:
-            messages.error(request, _("Không nhập gì: %(problems)s") % {
-                "problems": " ".join(refused.messages)})
+            show_refusal(request, refused.messages)
         else:
             messages.success(request, _("Đã nhập %(count)s giá trị chỉ tiêu.") % {
                 "count": count})

@@ -90,3 +90,16 @@ def test_the_council_uploads_from_the_ranking_page_and_a_clerk_cannot(client, se
     client.force_login(clerk)
     assert client.post(url, {"file": workbook([("31564", "2", 40)])}).status_code == 404
     assert ParScore.objects.get(criterion__code="2").appraised_score == 33
+
+
+def test_a_refused_upload_lists_each_problem_on_its_own(client, setup):
+    made, council = setup
+    client.force_login(council)
+    response = client.post(reverse("scores:survey_upload", args=["2008", "943", 2024]),
+                           {"file": workbook([("99999", "2", 20), ("31564", "2", 41)])},
+                           follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [
+        "Không nhập gì. Hãy sửa tệp rồi tải lên lại:",
+        "Trang «Điều tra», dòng 2, ô A2: đơn vị «99999» không có trong nhóm đánh giá này.",
+        "Trang «Điều tra», dòng 3, ô C3: điểm phải trong khoảng 0 đến 40 (đang là 41)."]
