@@ -17,7 +17,7 @@ from cchc.ranking import competition_ranks
 from cchc.service_index.indicators import BANDS
 from cchc.service_index.models import IndicatorValue, ServiceIndicator, Source
 from reports.kpis import KPIS
-from reports.selectors import unit_rows
+from reports.selectors import ranking_units, unit_rows
 
 HUNDRED = Decimal(100)
 
@@ -137,6 +137,6 @@ def service_indexes(units, period) -> list[ServiceIndex]:
 
 def service_index(unit, period, peers=None) -> ServiceIndex:
     """``unit``'s index, ranked among ``peers`` (its parent's children by default)."""
-    if peers is None:
-        peers = unit.parent.children.as_of(period.end) if unit.parent else [unit]
+    if peers is None:  # the ranking page's set: one definition, ``ranking_units``
+        peers = ranking_units(unit.parent, period) if unit.parent else [unit]
     return next(i for i in service_indexes(peers, period) if i.unit.pk == unit.pk)
