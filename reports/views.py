@@ -110,8 +110,7 @@ def _national_for(request, unit_list: str, period: str):
     period = ReportingPeriod.objects.get_by_code_or_404(period)
     filters = NationalRankingFilter(request.GET or None,
                                     queryset=AdministrativeUnit.objects.none())
-    units = selectors.national_units(unit_list, period, filters.chosen_level)
-    return period, filters, selectors.ranking(units, period, filters.kpi_key)
+    return period, filters, selectors.national_units(unit_list, period, filters.chosen_level)
 
 
 def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpResponse:
@@ -119,7 +118,8 @@ def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpR
     administrators only)."""
     if request.GET.get("ky") and request.GET["ky"] != period:
         return _switch_period(request, "reports:national_ranking", [unit_list])
-    period, filters, result = _national_for(request, unit_list, period)
+    period, filters, units = _national_for(request, unit_list, period)
+    result = selectors.ranking(units, period, filters.kpi_key)
     table = RankingTable(result.rows, ranking=result)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/national_ranking.html", {
@@ -131,8 +131,8 @@ def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpR
 
 def national_csv(request: HttpRequest, unit_list: str, period: str):
     """The national ranking's units as the per-unit CSV, with the page's filters."""
-    period, filters, result = _national_for(request, unit_list, period)
-    rows = selectors.unit_rows([row.unit for row in result.rows], period)
+    period, filters, units = _national_for(request, unit_list, period)
+    rows = selectors.unit_rows(units, period)  # no ranking needed: the per-unit columns
     response = StreamingHttpResponse(exports.iter_csv(rows, period),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
