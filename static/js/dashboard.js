@@ -1,12 +1,8 @@
 // Unit dashboard charts. Data comes from the page's json_script; every chart also has a table.
 (function () {
-  const source = document.getElementById("dashboard-data");
-  if (!source || typeof Chart === "undefined") return;
-  const data = JSON.parse(source.textContent);
+  const data = window.cchcChartData("dashboard-data");
+  if (!data) return;
   const percent = (value) => (value === null ? "–" : `${value.toLocaleString("vi-VN")} %`);
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  // No animation: the numbers are the point, and some users ask for reduced motion.
-  Chart.defaults.animation = false;
 
   new Chart(document.getElementById("chart-by-field"), {
     type: "bar",

@@ -1,11 +1,8 @@
 // PAR result by area: maximum, self-assessed and appraised points. Data from json_script;
 // the same numbers are in the table beside the chart.
 (function () {
-  const source = document.getElementById("par-data");
-  if (!source || typeof Chart === "undefined") return;
-  const data = JSON.parse(source.textContent);
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  Chart.defaults.animation = false;
+  const data = window.cchcChartData("par-data");
+  if (!data) return;
   new Chart(document.getElementById("chart-areas"), {
     type: "bar",
     data: {
