@@ -10,14 +10,18 @@ from cchc.satisfaction.models import FACTORS, SipasResult
 from cchc.service_index.services import ValuesRefused, may_enter, parse_percent
 from cchc.sheets import SheetUnreadable, first_sheet
 
-HEADER = ("Mã đơn vị", "Chung (%)", *(f"{label} (%)" for _key, label in FACTORS))
+# The file's header row is part of its format: always these Vietnamese words, whatever the
+# interface language (the factor labels themselves are translated on the pages).
+HEADER = ("Mã đơn vị", "Chung (%)", "Tiếp cận dịch vụ (%)", "Thủ tục hành chính (%)",
+          "Công chức trực tiếp giải quyết (%)", "Kết quả giải quyết (%)",
+          "Tiếp nhận, xử lý góp ý, phản ánh (%)")
 COLUMNS = "ABCDEFG"
 
 
 @transaction.atomic
 def sipas_import(*, user, year: int, source, units) -> int:
     try:
-        title, rows = first_sheet(source, tuple(str(h) for h in HEADER))
+        title, rows = first_sheet(source, HEADER)
     except SheetUnreadable as unreadable:
         raise ValuesRefused([str(unreadable)]) from unreadable
     by_code = {u.code: u for u in units}

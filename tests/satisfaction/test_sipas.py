@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from cchc.accounts.models import Role
@@ -83,3 +84,9 @@ def test_an_upload_that_is_not_a_workbook_gets_the_same_checks_as_form_uploads(o
     with pytest.raises(ValuesRefused, match="Tệp này là tệp PDF"):
         sipas_import(user=office, year=2024, units=communes(),
                      source=io.BytesIO(b"%PDF-1.4 not a workbook"))
+
+
+def test_the_import_header_stays_vietnamese_in_the_english_interface(office):
+    with translation.override("en"):
+        assert sipas_import(user=office, year=2024, units=communes(),
+                            source=sheet([("31564", 86)])) == 1
