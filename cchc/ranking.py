@@ -19,3 +19,8 @@ def competition_ranks(values: Mapping[Hashable, object], *, descending: bool = T
             previous, previous_rank = value, position
         ranks[key] = previous_rank
     return ranks
+
+
+def unranked_last(rank: int | None) -> int:
+    """A sort key that puts every ranked row (1, 2, 2, 4, …) before the unranked ones."""
+    return rank if rank is not None else 10**9

@@ -14,7 +14,7 @@ from cchc.dossiers.columns import FIELD_NAMES
 from cchc.dossiers.models import DossierReport, ProcedureField
 from cchc.dossiers.selectors import COUNTED_STATUSES, completeness, totals_series
 from cchc.periods.models import PeriodKind, ReportingPeriod
-from cchc.ranking import competition_ranks
+from cchc.ranking import competition_ranks, unranked_last
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Succession, UnitList
 from reports.kpis import KPIS, kpi_values
 
@@ -207,7 +207,7 @@ class RankRow:
     @property
     def rank_key(self) -> int:
         """For sorting tables: unranked units after every ranked one."""
-        return self.rank if self.rank is not None else 10**9
+        return unranked_last(self.rank)
 
     @property
     def sort_values(self) -> dict:
@@ -303,7 +303,7 @@ def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
             descending=kpi.higher_is_better)
     rows = [RankRow(u, base[u.pk].totals, values[u.pk], ranks.get(u.pk),
                     previous_ranks.get(u.pk)) for u in units]
-    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.unit.code))
+    rows.sort(key=lambda row: (row.rank_key, row.unit.code))
     return Ranking(kpi, period, previous, rows)
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from cchc.ranking import competition_ranks
+from cchc.ranking import competition_ranks, unranked_last
 from cchc.satisfaction.selectors import sipas_for
 from cchc.scores.models import (
     AssessmentStatus,
@@ -75,7 +75,7 @@ class ParResult:
     @property
     def rank_key(self) -> int:
         """For sorting tables: unranked units last."""
-        return self.rank if self.rank is not None else 10**9
+        return unranked_last(self.rank)
 
     @property
     def points_key(self) -> Decimal:
@@ -178,7 +178,7 @@ def scheme_results(scheme: ParScheme, *, parent: AdministrativeUnit | None = Non
     _rank(scheme, results)
     if with_previous:
         _attach_previous(scheme, results, parent)
-    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.code))
+    results.sort(key=lambda r: (r.rank_key, r.unit.code))
     return results
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cchc.ranking import competition_ranks
+from cchc.ranking import competition_ranks, unranked_last
 from cchc.service_index.indicators import BANDS
 from cchc.service_index.models import IndicatorValue, ServiceIndicator, Source
 from reports.kpis import KPIS
@@ -98,7 +98,7 @@ class ServiceIndex:
 
     @property
     def rank_key(self) -> int:
-        return self.rank if self.rank is not None else 10**9
+        return unranked_last(self.rank)
 
 
 def service_indexes(units, period) -> list[ServiceIndex]:
