@@ -132,12 +132,12 @@ def load_national_par(*, last_year: int) -> int:
                              if position < published.rank - 1 else (anchor - 15, anchor - 0.01))
             points[pk] = Decimal(str(round(rng.uniform(low, high), 2)))
         ranks = competition_ranks(points)
+        assessed = set(scheme.assessments.values_list("unit_id", flat=True))
         new = [ParAssessment(
             scheme=scheme, unit_id=pk, status=AssessmentStatus.PUBLISHED, points=value,
             max_points=Decimal(100), rank=ranks[pk], rank_of=len(points),
             band=scheme.band_for(value), source_note=SOURCE_NOTE)
-            for pk, value in points.items() if pk not in fixed
-            and not scheme.assessments.filter(unit_id=pk).exists()]
+            for pk, value in points.items() if pk not in assessed]
         ParAssessment.objects.bulk_create(new)
         written += len(new)
     return written
