@@ -11,8 +11,8 @@ from functools import cached_property
 from django.db.models import Q
 
 from cchc.dossiers.columns import FIELD_NAMES
-from cchc.dossiers.models import DossierReport, ProcedureField
-from cchc.dossiers.selectors import COUNTED_STATUSES, completeness, totals_series
+from cchc.dossiers.models import DossierReport, ProcedureField, deadline_passes_at
+from cchc.dossiers.selectors import COUNTED_STATUSES, totals_series
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.ranking import competition_ranks, unranked_last
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Succession, UnitList
@@ -181,15 +181,18 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tu
     """(reports submitted on time, reports due) under ``root`` for the period's quarters.
 
     Completeness = submitted on time / due, over every unit that must report each quarter.
+    Two counting queries per quarter, whatever the number of units.
     """
     on_time = due = 0
     codes = [spec.code for spec in period.spec.quarters() or [period.spec]]
     for quarter in ReportingPeriod.objects.filter(code__in=codes).order_by("end"):
         if not root.is_in_force(quarter.end):
             continue
-        state = completeness(root, quarter)
-        on_time += state.on_time
-        due += state.due
+        units = AdministrativeUnit.objects.subtree_of(root).as_of(quarter.end)
+        due += units.count()
+        on_time += DossierReport.objects.filter(
+            unit__in=units, period=quarter,
+            submitted_at__lt=deadline_passes_at(quarter.deadline)).count()
     return on_time, due
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -143,7 +145,14 @@ class DossierReport(models.Model):
         """Submitted after the period's deadline (a fact independent of the period's lock)."""
         if self.submitted_at is None:
             return False
-        return timezone.localtime(self.submitted_at).date() > self.period.deadline
+        return self.submitted_at >= deadline_passes_at(self.period.deadline)
+
+
+def deadline_passes_at(deadline: datetime.date) -> datetime.datetime:
+    """The first moment after ``deadline`` day, local time: a report sent before it is on time.
+    (The one definition of "on time", for one report and in queries alike.)"""
+    day_after = datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(day_after)
 
 
 def _count_field(column_field: str) -> models.PositiveIntegerField:

@@ -189,3 +189,24 @@ def test_choosing_a_period_whose_code_also_names_the_unit_list(admin_client):
     url = reverse("reports:ranking", args=["2025", "92", "2025"])
     response = admin_client.get(url, {"ky": "2026-Q1"})
     assert response.url == reverse("reports:ranking", args=["2025", "92", "2026-Q1"])
+
+
+def test_a_report_sent_at_23_59_on_the_deadline_day_is_on_time_and_at_midnight_late():
+    """Vietnam's local day decides (UTC+7): the count and each report's own flag agree."""
+    import datetime
+    import zoneinfo
+
+    from cchc.dossiers.selectors import completeness
+    from reports.selectors import completeness_counts
+
+    period = factories.period("2024-Q4")
+    deadline = period.deadline
+    hanoi = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    last_minute = datetime.datetime.combine(deadline, datetime.time(23, 59), tzinfo=hanoi)
+    midnight = last_minute + datetime.timedelta(minutes=1)
+    on_time = factories.report(factories.unit("31564"), "2024-Q4", submitted_at=last_minute)
+    late = factories.report(factories.unit("31552"), "2024-Q4", submitted_at=midnight)
+    assert not on_time.is_late and late.is_late
+    ke_sach = factories.unit("31564").parent
+    assert completeness_counts(ke_sach, period) == (1, 14)
+    assert completeness(ke_sach, period).on_time == 1
