@@ -139,6 +139,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rankings and their rendered tables are cached under keys holding the figures' versions
+# (reports/caching.py). Redis when REDIS_URL is set: one cache for every worker and host, and
+# sessions read from it too. Otherwise each process's memory (still correct: the versions live
+# in the database), with sessions in the database only, as a logout must reach every process.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "cchc"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "cchc", "OPTIONS": {"MAX_ENTRIES": 300}}}
+#: How long an unused cached ranking is kept (a new figures version makes it unused at once).
+CCHC_CACHE_SECONDS = env_int("CCHC_CACHE_SECONDS", 6 * 3600)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -11,7 +13,7 @@ from cchc.accounts.models import Role
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_successors
-from reports import exports, selectors
+from reports import caching, exports, selectors
 from reports.filters import NationalRankingFilter, RankingFilter
 from reports.kpis import KPIS
 from reports.tables import RankingTable
@@ -76,19 +78,40 @@ def _ranking_for(request, unit_list, code, period):
     period = ReportingPeriod.objects.get_by_code_or_404(period)
     candidates = selectors.ranking_units(root, period, level=request.GET.get("level") or None)
     filters = RankingFilter(request.GET or None, queryset=candidates, root=root)
-    return root, period, filters, selectors.ranking(filters.qs, period, filters.kpi_key)
+    return root, period, filters
+
+
+def _ranking_page(request, kind: str, period, units, kpi_key: str) -> dict:
+    """The ranking of ``units`` and its table for the page, both cached under the figures'
+    versions (``reports.caching``): on a hit nothing is computed or rendered again; the table
+    is built only when the template's cached fragment is missing. The units' SQL is part of the
+    key, so every filter that changes who is ranked changes the key."""
+    previous = selectors.previous_period(period)
+    base = caching.cache_key(kind, units.query, period.code, kpi_key,
+                             caching.figures_stamp(period, previous))
+
+    result = SimpleLazyObject(
+        lambda: caching.cached(base, lambda: selectors.ranking(units, period, kpi_key)))
+
+    def table():
+        table = RankingTable(result.rows, ranking=result)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return table
+
+    return {"kpi": KPIS[kpi_key], "ranking": result, "table": SimpleLazyObject(table),
+            "table_cache_key": caching.table_key(base, request),
+            "cache_seconds": settings.CCHC_CACHE_SECONDS}
 
 
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     if request.GET.get("ky") and request.GET["ky"] != period:
         return _switch_period(request, "reports:ranking", [unit_list, code])
-    root, period, filters, result = _ranking_for(request, unit_list, code, period)
-    table = RankingTable(result.rows, ranking=result)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    root, period, filters = _ranking_for(request, unit_list, code, period)
     return render(request, "reports/ranking.html", {
-        "root": root, "period": period, "filters": filters, "ranking": result, "table": table,
+        "root": root, "period": period, "filters": filters,
         "periods": selectors.periods_to_choose(root.unit_list, timezone.localdate()),
         "kpis": KPIS, "completeness": selectors.completeness_counts(root, period),
+        **_ranking_page(request, "ranking", period, filters.qs, filters.kpi_key),
     })
 
 
@@ -119,13 +142,10 @@ def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpR
     if request.GET.get("ky") and request.GET["ky"] != period:
         return _switch_period(request, "reports:national_ranking", [unit_list])
     period, filters, units = _national_for(request, unit_list, period)
-    result = selectors.ranking(units, period, filters.kpi_key)
-    table = RankingTable(result.rows, ranking=result)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/national_ranking.html", {
-        "unit_list": UnitList(unit_list), "period": period, "filters": filters,
-        "ranking": result, "table": table, "kpis": KPIS,
+        "unit_list": UnitList(unit_list), "period": period, "filters": filters, "kpis": KPIS,
         "periods": selectors.periods_to_choose(unit_list, timezone.localdate()),
+        **_ranking_page(request, "national", period, units, filters.kpi_key),
     })
 
 
@@ -142,7 +162,7 @@ def national_csv(request: HttpRequest, unit_list: str, period: str):
 
 def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
     """The summary workbook of what the ranking page shows, with its filters, streamed."""
-    root, period, filters, _result = _ranking_for(request, unit_list, code, period)
+    root, period, filters = _ranking_for(request, unit_list, code, period)
     summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key)
     response = StreamingHttpResponse(
         exports.stream(lambda file: exports.write_workbook(summary, file)), content_type=XLSX)
@@ -153,7 +173,7 @@ def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
 
 def summary_csv(request: HttpRequest, unit_list: str, code: str, period: str):
     """The per-unit sheet as CSV, for the units the ranking page shows (its filters kept)."""
-    root, period, filters, _result = _ranking_for(request, unit_list, code, period)
+    root, period, filters = _ranking_for(request, unit_list, code, period)
     rows = selectors.unit_rows(filters.qs, period)
     response = StreamingHttpResponse(exports.iter_csv(rows, period),
                                      content_type="text/csv; charset=utf-8")

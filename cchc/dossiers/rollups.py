@@ -25,6 +25,7 @@ from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
 from cchc.dossiers.models import DossierLine, DossierReport, DossierRollup, RollupScope
 from cchc.dossiers.selectors import COUNTED_STATUSES
 from cchc.periods.models import ReportingPeriod
+from cchc.periods.services import figures_changed
 from cchc.units.models import AdministrativeUnit
 
 OWN, SUBTREE = RollupScope.OWN, RollupScope.SUBTREE
@@ -61,6 +62,7 @@ def rollups_refresh(*, unit: AdministrativeUnit, period: ReportingPeriod) -> Non
             .aggregate(reports=Sum("reports"), **{name: Sum(name) for name in FIELD_NAMES})
         _store(chain.pk, period.pk, SUBTREE, sums)
         chain = chain.parent
+    figures_changed(periods=[period])
 
 
 def _sql_names() -> dict[str, str]:
@@ -92,6 +94,7 @@ def rollups_rebuild(*, periods: Iterable[ReportingPeriod] | None = None,
     own_where, own_params = "", []
     tree_where, tree_params = "", []
     if periods is not None:
+        periods = list(periods)
         period_ids = [p.pk for p in periods]
         if not period_ids:
             return 0
@@ -134,6 +137,7 @@ def rollups_rebuild(*, periods: Iterable[ReportingPeriod] | None = None,
             f") a ON a.unit_id = r.unit_id "
             f"WHERE r.scope = %s{tree_where} GROUP BY a.ancestor_id, r.period_id",
             [SUBTREE, OWN, *tree_params])
+    figures_changed(periods=periods)
     return rows.count()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db import models
 from django.db.models import F, Q
@@ -51,6 +52,12 @@ class ReportingPeriod(models.Model):
         _("đã khoá"),
         default=False,
         help_text=_("Kỳ đã khoá không nhận thay đổi, trừ quản trị viên có ghi lý do."),
+    )
+    figures_version = models.UUIDField(
+        _("phiên bản số liệu"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Đổi mỗi khi số liệu tổng hợp của kỳ thay đổi; là khoá của bộ nhớ đệm."),
     )
 
     objects = ReportingPeriodQuerySet.as_manager()

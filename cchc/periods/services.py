@@ -1,11 +1,14 @@
-"""Creating reporting periods from their code."""
+"""Creating reporting periods from their code; marking their figures as changed."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from cchc.periods.codes import QUARTER, PeriodSpec
 from cchc.periods.models import ReportingPeriod
@@ -57,3 +60,22 @@ def periods_ensure_years(*, first_year: int, last_quarter: str) -> list[Reportin
             if quarter == 4:
                 created.append(period_ensure(code=f"{year}"))
     return created
+
+
+def figures_changed(*, periods: Iterable[ReportingPeriod] | None = None) -> None:
+    """Give a new ``figures_version`` to every period whose figures include one of ``periods``
+    (the quarter itself, its half-year, nine months and year; ``None``: every period).
+
+    Called in the same transaction as every change of the precomputed totals, and when the unit
+    lists change: cached rankings are keyed by these versions, so a cached page can never
+    outlive the figures it shows (``reports.caching``).
+    """
+    containing = ReportingPeriod.objects.all()
+    if periods is not None:
+        condition = Q()
+        for period in periods:
+            condition |= Q(start__lte=period.start, end__gte=period.end)
+        if not condition:
+            return
+        containing = containing.filter(condition)
+    containing.update(figures_version=uuid.uuid4())

@@ -18,6 +18,7 @@ from importlib import resources
 
 from django.db import transaction
 
+from cchc.periods.services import figures_changed
 from cchc.units.models import (
     KIND_LEVEL,
     LAST_DAY_BEFORE_REFORM,
@@ -242,6 +243,8 @@ def load_official_units() -> LoadReport:
         )
 
     _sync_links(links, existing, report)
+    if report.changed:
+        figures_changed()  # rankings name and group units: cached ones must not outlive this
     return report
 
 
