@@ -23,6 +23,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from cchc.periods.models import ReportingPeriod
@@ -51,22 +53,52 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def table_key(base: str, request) -> str:
-    """The rendered table of a ranking: one per sort order, page and language."""
-    return cache_key("table", base, request.GET.get("sort", ""), request.GET.get("page", ""),
-                     get_language())
+def page_key(base: str, request, filters, *, sortable) -> tuple[str, int]:
+    """The key and lifetime of a ranking page's cached content: one per sort order, page,
+    language and day (the periods offered depend on the date). Only well-formed requests are
+    cached (valid filters, a known sort column, a page number): anything else is rendered
+    without being stored (lifetime 0), so made-up parameters cannot fill the cache."""
+    sort, page = request.GET.get("sort", ""), request.GET.get("page", "")
+    well_formed = ((not filters.is_bound or filters.is_valid())
+                   and sort.removeprefix("-") in {"", *sortable}
+                   and (page == "" or (page.isdigit() and len(page) <= 5)))
+    key = cache_key("page", base, sort, page, get_language(),
+                    timezone.localdate())
+    return key, settings.CCHC_CACHE_SECONDS if well_formed else 0
+
+
+def filters_key(filters) -> str:
+    if not filters.is_bound:
+        return ""
+    return filter_query(filters) if filters.is_valid() else "invalid"
+
+
+def filter_query(filters) -> str:
+    """The filters' chosen values as a query string, for the page's download links (the same
+    for every request that the cached page answers)."""
+    if not filters.is_bound or not filters.is_valid():
+        return ""
+    chosen = {name: getattr(value, "pk", value)
+              for name, value in sorted(filters.form.cleaned_data.items()) if value}
+    return urlencode(chosen)
 
 
 def _units_changed(sender, **kwargs) -> None:
     figures_changed()
 
 
+def _period_changed(sender, instance, **kwargs) -> None:
+    figures_changed(periods=[instance])  # its deadline decides who reported on time
+
+
 def connect_signals() -> None:
-    """A unit renamed, moved or re-dated in the admin changes every ranking it appears in.
-    (``load_units`` writes in bulk, without signals, and calls ``figures_changed`` itself.)"""
+    """A unit renamed, moved or re-dated in the admin changes every ranking it appears in; a
+    period's deadline changes its completeness. (``load_units`` writes in bulk, without
+    signals, and calls ``figures_changed`` itself.)"""
     from cchc.units.models import AdministrativeUnit, UnitSuccession
 
     for model in (AdministrativeUnit, UnitSuccession):
         post_save.connect(_units_changed, sender=model, dispatch_uid=f"figures-{model.__name__}")
         post_delete.connect(_units_changed, sender=model,
                             dispatch_uid=f"figures-del-{model.__name__}")
+    post_save.connect(_period_changed, sender=ReportingPeriod, dispatch_uid="figures-period")

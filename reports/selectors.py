@@ -147,6 +147,13 @@ def _series(unit, periods, links) -> dict[str, dict]:
     return result
 
 
+def dashboard_periods(period: ReportingPeriod) -> list[ReportingPeriod | None]:
+    """Every period whose figures the dashboard of ``period`` reads: its trend, the previous
+    period and the same period a year earlier (``None`` where not set up)."""
+    return [*periods_of_kind_up_to(period, 8), previous_period(period),
+            same_period_last_year(period)]
+
+
 def unit_dashboard(unit: AdministrativeUnit, period: ReportingPeriod) -> Dashboard:
     links = predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
     previous, last_year = previous_period(period), same_period_last_year(period)

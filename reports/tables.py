@@ -9,6 +9,10 @@ KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate"
                "postal_rate", "overdue_pending_rate")
 
 
+#: The columns a ranking can be sorted by (``?sort=`` with an optional ``-``).
+SORTABLE = frozenset({"rank", "unit", *KPI_COLUMNS})
+
+
 class KpiColumn(tables.Column):
     def __init__(self, key, **kwargs):
         self.kpi = KPIS[key]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -16,7 +17,7 @@ from cchc.units.selectors import unit_successors
 from reports import caching, exports, selectors
 from reports.filters import NationalRankingFilter, RankingFilter
 from reports.kpis import KPIS
-from reports.tables import RankingTable
+from reports.tables import SORTABLE, RankingTable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,11 +38,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_list, code)
-    board = selectors.unit_dashboard(unit, ReportingPeriod.objects.get_by_code_or_404(period))
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    # Cached under the versions of every period it reads (reports.caching).
+    key = caching.cache_key("dashboard", unit.pk, period.code,
+                            caching.figures_stamp(*selectors.dashboard_periods(period)))
+    board = caching.cached(key, lambda: selectors.unit_dashboard(unit, period))
     return render(request, "reports/dashboard.html", {
         "unit": unit, "board": board, "kpis": KPIS,
         "chart_data": _chart_data(board),
-        "successors": unit_successors(unit),
+        "successors": SimpleLazyObject(lambda: unit_successors(unit)),
+        "page_cache_key": caching.cache_key("dashboard-page", key, get_language()),
+        "cache_seconds": settings.CCHC_CACHE_SECONDS,
     })
 
 
@@ -75,21 +82,24 @@ def _switch_period(request, name: str, args: list) -> HttpResponse:
 
 def _ranking_for(request, unit_list, code, period):
     root = get_unit_for_user(request.user, unit_list, code)
-    period = ReportingPeriod.objects.get_by_code_or_404(period)
-    candidates = selectors.ranking_units(root, period, level=request.GET.get("level") or None)
+    period, previous = ReportingPeriod.objects.with_previous_or_404(period)
+    level = request.GET.get("level")  # checked by the filter form too; a bad one ranks nobody
+    level = int(level) if level in (str(Level.DISTRICT), str(Level.COMMUNE)) else None
+    candidates = selectors.ranking_units(root, period, level=level)
     filters = RankingFilter(request.GET or None, queryset=candidates, root=root)
-    return root, period, filters
+    return root, period, previous, filters
 
 
-def _ranking_page(request, kind: str, period, units, kpi_key: str) -> dict:
-    """The ranking of ``units`` and its table for the page, both cached under the figures'
-    versions (``reports.caching``): on a hit nothing is computed or rendered again; the table
-    is built only when the template's cached fragment is missing. The units' SQL is part of the
-    key, so every filter that changes who is ranked changes the key."""
-    previous = selectors.previous_period(period)
-    base = caching.cache_key(kind, units.query, period.code, kpi_key,
+def _ranking_page(request, scope: tuple, period, previous, units, filters) -> dict:
+    """What the ranking pages show, cached under the figures' versions (``reports.caching``).
+
+    The ranking (the selector's result) is cached for every sort order and page; the page's
+    content for each sort order, page, language and day. Everything here is lazy: on a hit of
+    the page's fragment nothing is computed, queried or rendered again. ``scope`` names the
+    ranked set (the view, its root or list); with the chosen filters it decides who is ranked."""
+    kpi_key = filters.kpi_key
+    base = caching.cache_key(*scope, caching.filters_key(filters), period.code, kpi_key,
                              caching.figures_stamp(period, previous))
-
     result = SimpleLazyObject(
         lambda: caching.cached(base, lambda: selectors.ranking(units, period, kpi_key)))
 
@@ -98,20 +108,22 @@ def _ranking_page(request, kind: str, period, units, kpi_key: str) -> dict:
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return table
 
+    key, seconds = caching.page_key(base, request, filters, sortable=SORTABLE)
     return {"kpi": KPIS[kpi_key], "ranking": result, "table": SimpleLazyObject(table),
-            "table_cache_key": caching.table_key(base, request),
-            "cache_seconds": settings.CCHC_CACHE_SECONDS}
+            "filter_query": caching.filter_query(filters), "kpis": KPIS,
+            "page_cache_key": key, "cache_seconds": seconds}
 
 
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     if request.GET.get("ky") and request.GET["ky"] != period:
         return _switch_period(request, "reports:ranking", [unit_list, code])
-    root, period, filters = _ranking_for(request, unit_list, code, period)
+    root, period, previous, filters = _ranking_for(request, unit_list, code, period)
     return render(request, "reports/ranking.html", {
         "root": root, "period": period, "filters": filters,
-        "periods": selectors.periods_to_choose(root.unit_list, timezone.localdate()),
-        "kpis": KPIS, "completeness": selectors.completeness_counts(root, period),
-        **_ranking_page(request, "ranking", period, filters.qs, filters.kpi_key),
+        "periods": SimpleLazyObject(
+            lambda: selectors.periods_to_choose(root.unit_list, timezone.localdate())),
+        "completeness": SimpleLazyObject(lambda: selectors.completeness_counts(root, period)),
+        **_ranking_page(request, ("ranking", root.pk), period, previous, filters.qs, filters),
     })
 
 
@@ -130,10 +142,11 @@ def national_home(request: HttpRequest) -> HttpResponse:
 def _national_for(request, unit_list: str, period: str):
     if not sees_every_unit(request.user) or unit_list not in UnitList.values:
         raise Http404
-    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    period, previous = ReportingPeriod.objects.with_previous_or_404(period)
     filters = NationalRankingFilter(request.GET or None,
                                     queryset=AdministrativeUnit.objects.none())
-    return period, filters, selectors.national_units(unit_list, period, filters.chosen_level)
+    units = selectors.national_units(unit_list, period, filters.chosen_level)
+    return period, previous, filters, units
 
 
 def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpResponse:
@@ -141,17 +154,18 @@ def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpR
     administrators only)."""
     if request.GET.get("ky") and request.GET["ky"] != period:
         return _switch_period(request, "reports:national_ranking", [unit_list])
-    period, filters, units = _national_for(request, unit_list, period)
+    period, previous, filters, units = _national_for(request, unit_list, period)
     return render(request, "reports/national_ranking.html", {
-        "unit_list": UnitList(unit_list), "period": period, "filters": filters, "kpis": KPIS,
-        "periods": selectors.periods_to_choose(unit_list, timezone.localdate()),
-        **_ranking_page(request, "national", period, units, filters.kpi_key),
+        "unit_list": UnitList(unit_list), "period": period, "filters": filters,
+        "periods": SimpleLazyObject(
+            lambda: selectors.periods_to_choose(unit_list, timezone.localdate())),
+        **_ranking_page(request, ("national", unit_list), period, previous, units, filters),
     })
 
 
 def national_csv(request: HttpRequest, unit_list: str, period: str):
     """The national ranking's units as the per-unit CSV, with the page's filters."""
-    period, filters, units = _national_for(request, unit_list, period)
+    period, _previous, filters, units = _national_for(request, unit_list, period)
     rows = selectors.unit_rows(units, period)  # no ranking needed: the per-unit columns
     response = StreamingHttpResponse(exports.iter_csv(rows, period),
                                      content_type="text/csv; charset=utf-8")
@@ -162,7 +176,7 @@ def national_csv(request: HttpRequest, unit_list: str, period: str):
 
 def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
     """The summary workbook of what the ranking page shows, with its filters, streamed."""
-    root, period, filters = _ranking_for(request, unit_list, code, period)
+    root, period, _previous, filters = _ranking_for(request, unit_list, code, period)
     summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key)
     response = StreamingHttpResponse(
         exports.stream(lambda file: exports.write_workbook(summary, file)), content_type=XLSX)
@@ -173,7 +187,7 @@ def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
 
 def summary_csv(request: HttpRequest, unit_list: str, code: str, period: str):
     """The per-unit sheet as CSV, for the units the ranking page shows (its filters kept)."""
-    root, period, filters = _ranking_for(request, unit_list, code, period)
+    root, period, _previous, filters = _ranking_for(request, unit_list, code, period)
     rows = selectors.unit_rows(filters.qs, period)
     response = StreamingHttpResponse(exports.iter_csv(rows, period),
                                      content_type="text/csv; charset=utf-8")

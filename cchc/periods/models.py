@@ -34,6 +34,18 @@ class ReportingPeriodQuerySet(models.QuerySet):
         except (codes.InvalidPeriodCode, ReportingPeriod.DoesNotExist) as exc:
             raise Http404 from exc
 
+    def with_previous_or_404(self, code: str) -> tuple[ReportingPeriod, ReportingPeriod | None]:
+        """For views: the period named ``code`` and the one before it of the same kind (None if
+        not set up), in one query; 404 for bad notation or an unknown period."""
+        try:
+            spec = codes.PeriodSpec.parse(code)
+        except codes.InvalidPeriodCode as exc:
+            raise Http404 from exc
+        found = {p.code: p for p in self.filter(code__in=[spec.code, spec.previous().code])}
+        if spec.code not in found:
+            raise Http404
+        return found[spec.code], found.get(spec.previous().code)
+
     def quarters(self) -> ReportingPeriodQuerySet:
         return self.filter(kind=PeriodKind.QUARTER)
 

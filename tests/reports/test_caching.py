@@ -1,5 +1,6 @@
 """Cached rankings: served again without recomputing, and never after their figures changed."""
 
+import re
 import uuid
 
 import pytest
@@ -9,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.accounts.models import Role
-from cchc.dossiers.models import DossierRollup, ReportStatus
+from cchc.dossiers.models import DossierLine, DossierRollup, ReportStatus
+from cchc.dossiers.rollups import rollups_refresh
 from cchc.dossiers.services import report_return
 from cchc.periods.models import ReportingPeriod
 from cchc.periods.services import figures_changed
@@ -41,6 +43,11 @@ def rollup_reads(queries) -> int:
 def table(page) -> str:
     """The ranking's part of a page (the rest holds the per-request CSRF token)."""
     return page.content.decode().split('id="ranking-table"', 1)[1]
+
+
+def on_time(page: str) -> str:
+    """The on-time card's number as shown, without its percent sign."""
+    return re.search(r'data-kpi="on_time_rate">([\d,]+)', page).group(1)
 
 
 def get(client, **params):
@@ -124,3 +131,59 @@ def test_the_redis_cache_shared_by_workers_serves_the_ranking(office):
         second, warm = get(office)
     assert rollup_reads(cold) >= 1 and rollup_reads(warm) == 0
     assert table(second) == table(first) and "Xã An Mỹ" in table(second)
+
+
+def test_made_up_parameters_are_answered_but_never_stored(office):
+    file("31564", 2)
+    get(office)
+    _page, warm = get(office)
+    get(office, sort="no-such-column")
+    bogus, again = get(office, sort="no-such-column")
+    assert "Xã An Mỹ" in table(bogus)
+    assert len(again) > len(warm)  # rendered again each time: nothing was kept for it
+
+
+def test_a_new_deadline_shows_in_the_cached_completeness(office):
+    period = factories.period(PERIOD)
+    sent = period.deadline  # on the deadline day itself: on time
+    import datetime
+    import zoneinfo
+
+    noon = datetime.datetime.combine(sent, datetime.time(12), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    factories.report(factories.unit("31564"), PERIOD, submitted_at=noon)
+    before = get(office)[0]
+    assert before.content.decode().count('data-testid="completeness">1/') == 1
+    period.deadline = sent - datetime.timedelta(days=1)
+    period.save()  # as in the admin
+    after = get(office)[0]
+    assert after.content.decode().count('data-testid="completeness">0/') == 1
+
+
+def test_download_links_carry_the_chosen_filters_only(office):
+    file("31564", 2)
+    page, _queries = get(office, kpi="late_rate", extra="x")
+    links = re.findall(r'href="([^"]*/(?:csv|xlsx)/[^"]*)"', page.content.decode())
+    assert links and all(link.endswith("/?kpi=late_rate&amp;level=3") for link in links)
+
+
+def test_a_made_up_level_shows_the_province_s_own_children_not_an_error(office):
+    file("31564", 2)
+    page = office.get(URL, {"level": "abc"})
+    assert page.status_code == 200
+    assert {row.unit.level for row in page.context["ranking"].rows} == {Level.DISTRICT}
+
+
+def test_a_dashboard_is_served_again_from_the_cache_until_its_figures_change(office):
+    file("31564", 2)
+    dashboard = reverse("reports:dashboard", args=["2008", "31564", PERIOD])
+    with CaptureQueriesContext(connection) as cold:
+        first = office.get(dashboard).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        again = office.get(dashboard).content.decode()
+    assert rollup_reads(cold) >= 1 and rollup_reads(warm) == 0
+    assert again.split('id="main"')[1] == first.split('id="main"')[1]
+    assert on_time(first) == "97,78"  # factories.figures with 2 of 90 resolved late
+    an_my = factories.unit("31564")
+    DossierLine.objects.filter(report__unit=an_my).update(resolved_late=0, resolved_on_time=40)
+    rollups_refresh(unit=an_my, period=factories.period(PERIOD))  # as every service does
+    assert on_time(office.get(dashboard).content.decode()) == "100,00"
