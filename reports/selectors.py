@@ -210,9 +210,14 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tu
 class RankRow:
     unit: AdministrativeUnit
     totals: dict
-    values: dict
     rank: int | None
     previous_rank: int | None
+
+    @cached_property
+    def values(self) -> dict:
+        """Every KPI of the row, computed when first shown or sorted on (a page shows 50 rows
+        of thousands)."""
+        return kpi_values(self.totals)
 
     @property
     def rank_key(self) -> int:
@@ -293,28 +298,47 @@ def unit_rows(units, period: ReportingPeriod) -> list[UnitRow]:
     return rows
 
 
-def ranking(units, period: ReportingPeriod, kpi_key: str) -> Ranking:
-    """Units ranked by a KPI: ties share a rank and the next rank skips (1, 2, 2, 4); Δrank
-    against the previous period of the same kind for the same units. Two aggregate queries."""
+#: A ranking's figures as plain data, what ``ranking_figures`` computes and the cache keeps:
+#: unit id -> (its 12 counts in ``FIELD_NAMES`` order, or None without figures; rank; rank in
+#: the previous period).
+RankFigures = dict[int, tuple[tuple[int, ...] | None, int | None, int | None]]
+
+
+def ranking_figures(unit_ids: list[int], period: ReportingPeriod,
+                    previous: ReportingPeriod | None, kpi_key: str) -> RankFigures:
+    """The counts and ranks of ``unit_ids`` by a KPI: ties share a rank and the next rank skips
+    (1, 2, 2, 4); ranks in ``previous`` (the previous period of the same kind) for the same
+    units. Two aggregate queries; only the chosen KPI is computed."""
     kpi = KPIS[kpi_key]
-    units = list(units)
-    ids = [u.pk for u in units]
-    previous = previous_period(period)
-    base = {row.unit.pk: row for row in unit_rows(units, period)}
-    values = {pk: row.values for pk, row in base.items()}
-    has_figures = {pk for pk, row in base.items() if row.has_figures}
-    ranks = competition_ranks({pk: values[pk][kpi_key] for pk in has_figures},
+    current = {pk: totals for (_code, pk), totals in
+               totals_series(unit_ids, [period], key="report__unit_id").items()}
+    ranks = competition_ranks({pk: kpi.value(t) for pk, t in current.items()},
                               descending=kpi.higher_is_better)
     previous_ranks = {}
     if previous is not None:
-        before = totals_series(ids, [previous], key="report__unit_id")
+        before = totals_series(unit_ids, [previous], key="report__unit_id")
         previous_ranks = competition_ranks(
             {pk: kpi.value(totals) for (_code, pk), totals in before.items()},
             descending=kpi.higher_is_better)
-    rows = [RankRow(u, base[u.pk].totals, values[u.pk], ranks.get(u.pk),
-                    previous_ranks.get(u.pk)) for u in units]
+    return {pk: (tuple(current[pk][name] for name in FIELD_NAMES) if pk in current else None,
+                 ranks.get(pk), previous_ranks.get(pk)) for pk in unit_ids}
+
+
+def ranking(units, period: ReportingPeriod, kpi_key: str,
+            figures: RankFigures | None = None) -> Ranking:
+    """``units`` ranked by a KPI (see ``ranking_figures``), ranked first, then by code.
+    ``figures`` already computed (from the cache) are used as they are."""
+    units = list(units)
+    previous = previous_period(period)
+    if figures is None:
+        figures = ranking_figures([u.pk for u in units], period, previous, kpi_key)
+    rows = []
+    for unit in units:
+        counts, rank, previous_rank = figures.get(unit.pk, (None, None, None))
+        totals = dict(zip(FIELD_NAMES, counts, strict=True)) if counts else EMPTY
+        rows.append(RankRow(unit, totals, rank, previous_rank))
     rows.sort(key=lambda row: (row.rank_key, row.unit.code))
-    return Ranking(kpi, period, previous, rows)
+    return Ranking(KPIS[kpi_key], period, previous, rows)
 
 
 def periods_to_choose(unit_list: str, today) -> list[ReportingPeriod]:

@@ -100,8 +100,12 @@ def _ranking_page(request, scope: tuple, period, previous, units, filters) -> di
     kpi_key = filters.kpi_key
     base = caching.cache_key(*scope, caching.filters_key(filters), period.code, kpi_key,
                              caching.figures_stamp(period, previous))
-    result = SimpleLazyObject(
-        lambda: caching.cached(base, lambda: selectors.ranking(units, period, kpi_key)))
+    def ranked():
+        figures = caching.cached(base, lambda: selectors.ranking_figures(
+            list(units.values_list("pk", flat=True)), period, previous, kpi_key))
+        return selectors.ranking(units, period, kpi_key, figures)
+
+    result = SimpleLazyObject(ranked)
 
     def table():
         table = RankingTable(result.rows, ranking=result)
