@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run setup test lint format clean bench bench-national
+.PHONY: install run setup test lint format clean bench bench-national bench-export
 
 install: $(VENV)/.installed
 
@@ -28,15 +28,20 @@ run: setup
 test: install
 	$(BIN)/pytest
 
-## Benchmarks (scripts under bench/, not tests); they print a table.
+## Benchmarks (scripts under bench/, not tests): pages and throughput on the national data set,
+## import and export; one table, printed and written to docs/performance.md. Needs PostgreSQL
+## (BENCH_DATABASE_URL, created and loaded if missing), Redis and the Debian package wrk.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_nat
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/export.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
 
-## Pages on the national data set (loaded if missing) against bare SQL, and wrk against gunicorn.
-## Needs DATABASE_URL pointing at PostgreSQL and the Debian package wrk.
+## Only the pages and throughput part, or only the export part.
 bench-national: install
-	$(BIN)/python bench/national.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/national.py
+bench-export: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/export.py
 
 lint: install
 	$(BIN)/ruff check .

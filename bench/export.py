@@ -162,7 +162,7 @@ def ranking(rows: list[UnitRow], period, rng: random.Random) -> Ranking:
     for i, row in enumerate(rows):
         rank = ranks.get(i)
         previous = None if rank is None else max(1, rank + rng.randint(-20, 20))
-        ranked.append(RankRow(row.unit, row.totals, row.values, rank, previous))
+        ranked.append(RankRow(row.unit, row.totals, rank, previous))
     ranked.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.code))
     return Ranking(kpi, period, reporting_period("2024-Q3"), ranked)
 
@@ -427,7 +427,7 @@ def versions(results: list[dict]) -> list[str]:
     return lines
 
 
-def run_all(rows: int, repeat: int) -> None:
+def run_all(rows: int, repeat: int) -> list[dict]:
     jobs = [(name, rows) for name in METHODS]
     jobs += [(name, rows * k) for k in SCALES[1:] for name in (EXPORTER, LOOP_2)]
     results = [measure_in_subprocess(name, count, repeat) for name, count in jobs]
@@ -439,6 +439,26 @@ def run_all(rows: int, repeat: int) -> None:
         print("note: /proc/self/clear_refs unavailable; RSS Δ is over the peak before the write")
     print()
     print("\n".join(verdicts(results, rows)))
+    return results
+
+
+def summary_results(results: list[dict], rows: int) -> list:
+    """The goals as ``bench/report.Result`` lines for ``bench/run.py``."""
+    from report import Result
+
+    at = {(r["method"], r["rows"]): r for r in results}
+    lines = []
+    for name, label in ((EXPORTER, "full summary workbook"), (UNIT_SHEET, "per-unit sheet")):
+        floor, tablib_run = LIKE_FOR_LIKE[name]
+        seconds = _median(at[name, rows])
+        tablib_s, floor_s = _median(at[tablib_run, rows]), _median(at[floor, rows])
+        lines.append(Result("export", f"Excel export, {label}, {rows:,} units", seconds, "s",
+                            f"{tablib_run}, same rows", tablib_s, "≤ 1/2.5 of tablib's time",
+                            tablib_s / seconds >= 2.5, f"{tablib_s / seconds:.1f}× faster"))
+        lines.append(Result("export", f"Excel export, {label}, {rows:,} units", seconds, "s",
+                            f"{floor}, same rows", floor_s, "≤ 1.3 × the bare loop",
+                            seconds / floor_s <= 1.3, "XlsxWriter, constant memory"))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -446,11 +466,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--one", choices=list(METHODS), help=argparse.SUPPRESS)
+    parser.add_argument("--json", help="also write the goals to this file (bench/run.py)")
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(measure(args.one, args.rows, args.repeat)))
-    else:
-        run_all(args.rows, args.repeat)
+        return
+    results = run_all(args.rows, args.repeat)
+    if args.json:
+        from report import write_json
+
+        write_json(summary_results(results, args.rows), args.json)
 
 
 if __name__ == "__main__":
