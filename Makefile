@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run setup test lint format clean bench bench-national bench-export
+.PHONY: install run setup test lint format clean bench bench-national bench-export prod-check
 
 install: $(VENV)/.installed
 
@@ -25,8 +25,11 @@ run: setup
 	@echo "Mở http://$(HOST):$(PORT)/ — đăng nhập bằng một tài khoản demo ở trên."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+## Tests run on PostgreSQL (a throwaway test_<name> database), as in CI; set DATABASE_URL to use
+## another server, or sqlite:///… for a quick run (the race tests then skip: no row locks).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc
 test: install
-	$(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/pytest
 
 ## Benchmarks (scripts under bench/, not tests): pages and throughput on the national data set,
 ## import and export; one table, printed and written to docs/performance.md. Needs PostgreSQL
@@ -42,6 +45,13 @@ bench-national: install
 bench-export: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/export.py
+
+## Django's deployment checklist under the production settings (warnings fail too). Uses a
+## throwaway SECRET_KEY and SQLite unless they are set: it checks settings, not data.
+prod-check: install
+	DJANGO_ENV=production SECRET_KEY=$${SECRET_KEY:-prod-check-$$(date +%s%N)-not-a-real-key-0123456789abcdef} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-cchc.example.gov.vn} DATABASE_URL=$${DATABASE_URL:-sqlite:///:memory:} \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: install
 	$(BIN)/ruff check .

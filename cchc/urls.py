@@ -9,6 +9,8 @@ from reports import views as report_views
 
 register_converter(PeriodCodeConverter, "period")
 
+handler500 = "cchc.views.server_error"
+
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),

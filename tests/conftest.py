@@ -75,6 +75,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def login_lockout_off(settings):
+    """``client.login`` authenticates without a request, which django-axes refuses; the lockout
+    has its own tests (tests/test_login_security.py), which switch it back on."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded evidence goes to a folder of the test's own, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -54,3 +54,38 @@ def test_a_misspelt_boolean_is_an_error_not_a_guess():
     result = settings_in({"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": "".join(map(chr, range(48, 123))),
+              "ALLOWED_HOSTS": "cchc.example.gov.vn"}
+
+
+def test_the_deployment_check_finds_nothing_in_production(tmp_path):
+    """``make prod-check``: Django's own deployment checklist, warnings included."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DJANGO_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_URL",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests' fixture
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**clean, **PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_every_page_carries_a_strict_content_security_policy(client):
+    response = client.get("/dang-nhap/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_sends_cookies_over_https_only_with_hsts():
+    result = subprocess.run(
+        [sys.executable, "-c", "import cchc.settings as s; print(s.SESSION_COOKIE_SECURE, "
+         "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000)"],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **PRODUCTION})
+    assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr

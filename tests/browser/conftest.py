@@ -31,9 +31,19 @@ def page(live_server):
         context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
                                       base_url=live_server.url)
         context.set_default_timeout(15_000)
-        yield context.new_page()
+        page = context.new_page()
+        # Every browser test also checks the Content-Security-Policy: nothing on the pages the
+        # flow visits may be refused by it (an inline script or style would be).
+        refused = []
+        page.on("console", lambda message: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        # axe-core is served from the page's own origin, as the policy allows scripts.
+        page.route("**/__tests__/axe.min.js", lambda route: route.fulfill(
+            path=str(AXE), content_type="application/javascript"))
+        yield page
         context.close()
         browser.close()
+        assert not refused, f"refused by the Content-Security-Policy: {refused}"
 
 
 @pytest.fixture

@@ -1,0 +1,29 @@
+"""Error pages that never show a stack trace, and a 503 while the database is unreachable."""
+
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+
+def server_error(request) -> HttpResponse:
+    """``handler500``: the friendly page, or "temporarily unavailable" (503, retry in 30 s) when
+    the failure was the database being down or restarting. Rendered without the request's
+    context processors, which would query the database again."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def locked_out(request, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out login: what happened and when to try again (429)."""
+    return render(request, "registration/locked_out.html", {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }, status=429)
