@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.access import (
+    SUBMIT,
     can_change_locked,
     can_enter,
     can_review,
@@ -95,11 +96,15 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
 def review(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     unit, period = _unit_and_period(request, unit_list, code, period)
     current = selectors.report_for(unit, period)
-    form = ReviewForm(request.POST)
-    if current is None or not form.is_valid():
+    if current is None:
         raise Http404
     if not can_review(request.user, unit, period.end):
         raise PermissionDenied(_("Bạn không phải người phê duyệt báo cáo này."))
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chưa rõ quyết định: hãy chọn Phê duyệt hoặc Trả lại (kèm ý "
+                                  "kiến) rồi gửi lại."))
+        return redirect("dossiers:report", unit.unit_list, unit.code, period.code)
     data = form.cleaned_data
     try:
         if data["decision"] == "approve":
@@ -166,9 +171,16 @@ def template(request: HttpRequest, unit_list: str, code: str, period: str) -> Ht
     return response
 
 
+def _check_may_submit(user) -> None:
+    """Read-only roles (national bodies) get a clear refusal, not an upload form."""
+    if not user.has_perm(SUBMIT):
+        raise PermissionDenied(_("Tài khoản này chỉ được xem số liệu, không nhập được báo cáo."))
+
+
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a filled template (one sheet per unit), see every error or a preview of the
     changes; nothing is saved until the user confirms."""
+    _check_may_submit(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -189,6 +201,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def upload_confirm(request: HttpRequest) -> HttpResponse:
+    _check_may_submit(request.user)
     pending = request.session.pop(PENDING_IMPORT, None)
     if not pending:
         messages.error(request, _("Không còn dữ liệu chờ xác nhận: hãy tải tệp lên lại."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,9 @@ def results(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpR
 @require_POST
 def upload(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
     parent = get_unit_for_user(request.user, unit_list, code)
+    if not may_enter(request.user, parent):
+        raise PermissionDenied(_("Chỉ văn phòng cấp tỉnh hoặc quản trị nhập được kết quả "
+                                 "SIPAS."))
     source = request.FILES.get("file")
     if source is None:
         messages.error(request, _("Hãy chọn tệp Excel."))

@@ -171,6 +171,9 @@ def survey_upload(request: HttpRequest, unit_list: str, code: str, year: int) ->
     parent, scheme, _results = _results_for(request, unit_list, code, year)
     if scheme is None:
         raise Http404
+    if not may_publish(request.user, scheme):
+        raise PermissionDenied(_("Chỉ hội đồng thẩm định (văn phòng tỉnh ban hành bộ chỉ số) "
+                                 "nhập được điểm điều tra xã hội học."))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Hãy chọn tệp Excel điểm điều tra xã hội học."))

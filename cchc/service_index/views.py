@@ -57,6 +57,9 @@ def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> Htt
 @require_POST
 def upload(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     parent = get_unit_for_user(request.user, unit_list, code)
+    if not may_enter(request.user, parent):
+        raise PermissionDenied(_("Chỉ văn phòng cấp tỉnh hoặc quản trị nhập được chỉ tiêu "
+                                 "Chỉ số phục vụ."))
     period_obj = ReportingPeriod.objects.get_by_code_or_404(period)
     upload_file = request.FILES.get("file")
     if upload_file is None:
