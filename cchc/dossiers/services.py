@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,7 +220,14 @@ def report_save(
     report.version += 1
     report.updated_by = _actor(user)
     report.source = source
-    report.save()
+    if report.pk is None:
+        try:  # two people creating the same report at once: the unique (unit, period) decides
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            raise ReportConflict(_locked_report(unit, period)) from None
+    else:
+        report.save()
     _write_lines(report, stored, new)
 
     action = ReportAction.SUBMITTED if submit else (
