@@ -22,6 +22,7 @@ import datetime
 import io
 import itertools
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMN_BY_FIELD, COLUMNS, figure_errors
 from cchc.dossiers.models import DossierReport, ProcedureField
 from cchc.dossiers.selectors import previous_pending, report_lines
+from cchc.formatting import format_count
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level, UnitList
@@ -491,6 +493,37 @@ def _check_package(data: bytes) -> None:
         raise _file_error(_(
             "Tệp Excel khi giải nén lớn bất thường (hơn %(limit)s). Hãy lập lại tệp từ biểu mẫu "
             "của hệ thống.") % {"limit": _format_bytes(max_unpacked_bytes())})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in entries:
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                _check_rows(archive, entry)
+
+
+#: Rows a sheet of the template may have: the form has about 40; a sheet with more was not
+#: made from it, and reading a million-row sheet would hold the server for minutes.
+MAX_SHEET_ROWS = 2000
+#: A row's start tag, with or without a namespace prefix (``<row …>``, ``<x:row>``).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
+_ROW_TAG_KEEP = 32
+
+
+def _check_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Count a sheet's ``<row`` elements while unpacking it in chunks, before any XML is parsed;
+    refuse past ``MAX_SHEET_ROWS``."""
+    rows, tail = 0, b""
+    with archive.open(entry) as stream:
+        while chunk := stream.read(1 << 20):
+            # A tag is counted in the chunk it ends in: the bytes kept from the previous chunk
+            # are too few to hold a whole one.
+            window = tail + chunk
+            rows += len(_ROW_TAG.findall(window))
+            if rows > MAX_SHEET_ROWS:
+                raise _file_error(_(
+                    "Một trang tính trong tệp có hơn %(limit)s dòng, trong khi biểu mẫu chỉ có "
+                    "khoảng 40 dòng. Hãy tải lên chính tệp biểu mẫu đã điền, không dán thêm dữ "
+                    "liệu khác vào.") % {"limit": format_count(MAX_SHEET_ROWS)})
+            tail = window[-_ROW_TAG_KEEP:]
+            rows -= len(_ROW_TAG.findall(tail))  # whole tags in the kept bytes: counted already
 
 
 def _load(data: bytes):
