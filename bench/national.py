@@ -44,7 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
-# Measured as deployed: the cache shared by the workers (docs/scaling.md), a database of its own.
+# Measured as deployed: DEBUG off (it records every query), the cache shared by the workers
+# (docs/scaling.md) in a Redis database of its own.
+os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 
 import django  # noqa: E402

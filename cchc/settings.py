@@ -173,11 +173,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg 3's connection pool (Django >= 5.1); sizes are per process.
+    # psycopg 3's connection pool (Django >= 5.1); sizes are per process. With health checks
+    # Django has the pool check each connection as it leaves it, so after a database restart
+    # the dead ones are replaced instead of failing a request each; while the database is down
+    # a request waits at most DB_POOL_TIMEOUT seconds, then gets the 503 page.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DB_POOL_MIN", 1),
         "max_size": env_int("DB_POOL_MAX", 10),
-        "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        "timeout": env_int("DB_POOL_TIMEOUT", 5),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
