@@ -153,7 +153,7 @@ def server_times(results: list[Result]) -> None:
     right after the period's figures were marked changed, so the ranking is computed and
     rendered again, as for the first visitor after an approval."""
     client = Client(HTTP_HOST="127.0.0.1")
-    assert client.login(username=USER, password=PASSWORD)
+    client.force_login(get_user_model().objects.get(username=USER))  # axes wants a request
     for label, path, params, unit_ids, period in pages():
         def get(path=path, params=params):
             response = client.get(path, params)
@@ -189,7 +189,7 @@ def throughput(seconds: int, results: list[Result]) -> None:
     if not shutil.which("wrk"):
         sys.exit("bench/national.py: wrk is not installed (apt-get install wrk)")
     client = Client(HTTP_HOST="127.0.0.1")
-    client.login(username=USER, password=PASSWORD)
+    client.force_login(get_user_model().objects.get(username=USER))
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     port = free_port()
     server = subprocess.Popen(
