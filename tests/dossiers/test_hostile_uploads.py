@@ -15,6 +15,7 @@ import io
 import math
 import time
 import tracemalloc
+import warnings
 import zipfile
 from functools import cache
 
@@ -130,10 +131,12 @@ def build(change_list) -> bytes | None:
     illegal character or sheet title: such a file cannot come from Excel either)."""
     workbook = load_workbook(io.BytesIO(filled_template()))
     try:
-        for change in change_list:
-            apply(workbook, change)
-        out = io.BytesIO()
-        workbook.save(out)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns of odd titles; odd is the point
+            for change in change_list:
+                apply(workbook, change)
+            out = io.BytesIO()
+            workbook.save(out)
     except (IllegalCharacterError, ValueError, TypeError, OverflowError, KeyError, IndexError,
             AttributeError):  # e.g. writing into a merged cell, which Excel refuses too
         return None
