@@ -32,6 +32,23 @@ def first_sheet(source, header: tuple[str, ...]) -> tuple[str, list[tuple]]:
     return title, [padded(row) for row in rows[1:]]
 
 
+def upload_handle(request, run, *, refused: type[Exception], done: str,
+                  missing: str | None = None) -> None:
+    """What every simple upload does with the posted file: none chosen → say so; otherwise
+    ``run(file)`` imports it and returns how many rows it stored, or raises ``refused`` (with
+    ``.messages``), which are all shown; success → ``done`` with ``%(count)s`` filled in."""
+    source = request.FILES.get("file")
+    if source is None:
+        messages.error(request, missing or _("Hãy chọn tệp Excel."))
+        return
+    try:
+        count = run(source)
+    except refused as refusal:
+        show_refusal(request, refusal.messages)
+    else:
+        messages.success(request, done % {"count": count})
+
+
 def show_refusal(request, problems: list[str]) -> None:
     """An upload that was refused: say that nothing was imported, then each problem on its own
     line (sheet, row, cell), so a clerk can correct them one by one."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from cchc.satisfaction.models import FACTORS
 from cchc.satisfaction.selectors import sipas_for
 from cchc.satisfaction.services import HEADER, sipas_import
 from cchc.service_index.services import ValuesRefused, may_enter
-from cchc.sheets import show_refusal
+from cchc.sheets import upload_handle
 
 
 def _children(parent):
@@ -38,16 +37,7 @@ def upload(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
     if not may_enter(request.user, parent):
         raise PermissionDenied(_("Chỉ văn phòng cấp tỉnh hoặc quản trị nhập được kết quả "
                                  "SIPAS."))
-    source = request.FILES.get("file")
-    if source is None:
-        messages.error(request, _("Hãy chọn tệp Excel."))
-    else:
-        try:
-            count = sipas_import(user=request.user, year=year, source=source,
-                                 units=_children(parent))
-        except ValuesRefused as refused:
-            show_refusal(request, refused.messages)
-        else:
-            messages.success(request, _("Đã nhập SIPAS của %(count)s đơn vị.") % {
-                "count": count})
+    upload_handle(request, lambda source: sipas_import(
+        user=request.user, year=year, source=source, units=_children(parent)),
+        refused=ValuesRefused, done=_("Đã nhập SIPAS của %(count)s đơn vị."))
     return redirect("satisfaction:results", unit_list, code, year)

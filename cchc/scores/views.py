@@ -35,7 +35,7 @@ from cchc.scores.services import (
 )
 from cchc.scores.survey import survey_import
 from cchc.scores.tables import ParRankingTable
-from cchc.sheets import show_refusal
+from cchc.sheets import upload_handle
 from reports.exports import stream
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,18 +174,10 @@ def survey_upload(request: HttpRequest, unit_list: str, code: str, year: int) ->
     if not may_publish(request.user, scheme):
         raise PermissionDenied(_("Chỉ hội đồng thẩm định (văn phòng tỉnh ban hành bộ chỉ số) "
                                  "nhập được điểm điều tra xã hội học."))
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Hãy chọn tệp Excel điểm điều tra xã hội học."))
-    else:
-        try:
-            count = survey_import(user=request.user, scheme=scheme, source=upload,
-                                  parent=parent)
-        except ScoresRefused as refused:
-            show_refusal(request, refused.messages)
-        else:
-            messages.success(request, _("Đã nhập %(count)s điểm điều tra xã hội học.")
-                             % {"count": count})
+    upload_handle(request, lambda source: survey_import(
+        user=request.user, scheme=scheme, source=source, parent=parent),
+        refused=ScoresRefused, done=_("Đã nhập %(count)s điểm điều tra xã hội học."),
+        missing=_("Hãy chọn tệp Excel điểm điều tra xã hội học."))
     return redirect("scores:ranking", unit_list, code, year)
 
 

@@ -15,7 +15,7 @@ from cchc.periods.models import ReportingPeriod
 from cchc.service_index import selectors
 from cchc.service_index.models import ServiceIndicator, Source
 from cchc.service_index.services import ValuesRefused, may_enter, values_import, values_save
-from cchc.sheets import show_refusal
+from cchc.sheets import upload_handle
 from reports.selectors import ranking_units
 
 
@@ -61,16 +61,8 @@ def upload(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         raise PermissionDenied(_("Chỉ văn phòng cấp tỉnh hoặc quản trị nhập được chỉ tiêu "
                                  "Chỉ số phục vụ."))
     period_obj = ReportingPeriod.objects.get_by_code_or_404(period)
-    upload_file = request.FILES.get("file")
-    if upload_file is None:
-        messages.error(request, _("Hãy chọn tệp Excel."))
-    else:
-        try:
-            count = values_import(user=request.user, period=period_obj, source=upload_file,
-                                  units=list(ranking_units(parent, period_obj)))
-        except ValuesRefused as refused:
-            show_refusal(request, refused.messages)
-        else:
-            messages.success(request, _("Đã nhập %(count)s giá trị chỉ tiêu.") % {
-                "count": count})
+    upload_handle(request, lambda source: values_import(
+        user=request.user, period=period_obj, source=source,
+        units=list(ranking_units(parent, period_obj))),
+        refused=ValuesRefused, done=_("Đã nhập %(count)s giá trị chỉ tiêu."))
     return redirect("service_index:ranking", unit_list, code, period)
