@@ -18,13 +18,15 @@ from cchc.periods.services import period_ensure
 from tests import factories
 from tests.dossiers.test_workflow import FUTURE
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# make test and CI run on PostgreSQL, where this always runs; only a deliberate
+# DATABASE_URL=sqlite:/// run leaves it out (pg_dump backs up PostgreSQL).
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(connection.vendor != "postgresql",
+                                 reason="pg_dump and pg_restore back up PostgreSQL")]
 
 
 @pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump and pg_restore back up PostgreSQL: run make test")
+def client_tools():
     assert shutil.which("pg_dump") and shutil.which("pg_restore"), "PostgreSQL client tools"
 
 

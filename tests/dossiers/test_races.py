@@ -23,14 +23,12 @@ from cchc.periods.services import period_ensure
 from tests import factories
 from tests.dossiers.test_workflow import FUTURE
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+# make test and CI run on PostgreSQL, where these always run; only a deliberate
+# DATABASE_URL=sqlite:/// run leaves them out (SQLite locks the whole file, not a row).
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(connection.vendor != "postgresql",
+                                 reason="row locks need PostgreSQL: run make test")]
 HOLD = 0.5  # seconds the first writer keeps the row locked
-
-
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite locks the whole file): run make test")
 
 
 @pytest.fixture
