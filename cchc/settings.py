@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cchc.scores",
     "cchc.service_index",
     "cchc.satisfaction",
+    "cchc.publication",
     "cchc.accounts",
     "cchc.demo",
     "reports",

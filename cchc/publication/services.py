@@ -1,0 +1,113 @@
+"""Making results public: a province's opt-in and its quarterly rankings.
+
+Only the province's office (or an administrator) decides. A ranking is published as it stands,
+and only once every report counted in it is approved: the public never sees a figure a reviewer
+has not accepted. Publishing again replaces the published figures; withdrawing removes them.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.accounts.access import is_administrator, profile_of
+from cchc.accounts.models import Role
+from cchc.dossiers.columns import FIELD_NAMES
+from cchc.dossiers.models import DossierReport, ReportStatus
+from cchc.dossiers.selectors import totals_series
+from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.publication.models import PublicPage, RankingPublication
+from cchc.units.models import AdministrativeUnit, Level
+
+
+class PublicationRefused(Exception):
+    """Why a publication was refused, as messages for the user."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def may_publish(user, province: AdministrativeUnit) -> bool:
+    """The province's own office, or an administrator."""
+    if is_administrator(user):
+        return True
+    profile = profile_of(user)
+    return (profile is not None and profile.role == Role.PROVINCIAL_OFFICE
+            and province.level == Level.PROVINCE and profile.unit_id == province.pk)
+
+
+def _check(user, province: AdministrativeUnit) -> None:
+    if province.level != Level.PROVINCE:
+        raise PublicationRefused([_("Chỉ cấp tỉnh công khai kết quả.")])
+    if not may_publish(user, province):
+        raise PublicationRefused([_("Chỉ văn phòng của tỉnh (hoặc quản trị) được công khai kết "
+                                    "quả của tỉnh.")])
+
+
+def public_page_set(*, user, province: AdministrativeUnit, enabled: bool) -> PublicPage:
+    """Switch the province's public results page on or off (what was published stays stored,
+    hidden while the page is off)."""
+    _check(user, province)
+    page, _created = PublicPage.objects.get_or_create(province=province)
+    page.is_enabled = enabled
+    page.changed_by = user if getattr(user, "pk", None) else None
+    page.save()
+    return page
+
+
+def published_units(province: AdministrativeUnit, period: ReportingPeriod):
+    """The units a publication covers: the province and every unit below it in force at the
+    quarter's end, in code order within each level."""
+    return (AdministrativeUnit.objects.subtree_of(province).as_of(period.end)
+            .select_related("parent").order_by("level", "code"))
+
+
+@transaction.atomic
+def ranking_publish(*, user, province: AdministrativeUnit,
+                    period: ReportingPeriod) -> RankingPublication:
+    """Publish ``period``'s figures of ``province`` and its units as they stand now."""
+    _check(user, province)
+    if period.kind != PeriodKind.QUARTER:
+        raise PublicationRefused([_("Chỉ công bố xếp hạng theo quý; kỳ dài hơn được tính từ "
+                                    "các quý đã công bố.")])
+    if not period.is_past_deadline():
+        raise PublicationRefused([_("Chưa hết hạn nộp báo cáo %(period)s (%(deadline)s): chờ "
+                                    "đến sau hạn rồi công bố.") % {
+            "period": period.label, "deadline": period.deadline.strftime("%d/%m/%Y")}])
+    units = list(published_units(province, period))
+    waiting = list(DossierReport.objects.filter(unit__in=units, period=period,
+                                                status=ReportStatus.SUBMITTED)
+                   .select_related("unit").order_by("unit__level", "unit__code"))
+    if waiting:
+        names = ", ".join(report.unit.name for report in waiting[:10])
+        more = len(waiting) - 10
+        raise PublicationRefused([
+            _("%(count)s báo cáo đang chờ duyệt (%(names)s%(more)s): chỉ công bố số liệu đã "
+              "duyệt. Hãy duyệt hoặc trả lại các báo cáo này trước.") % {
+                "count": len(waiting), "names": names,
+                "more": _(" và %(n)s đơn vị khác") % {"n": more} if more > 0 else ""}])
+    own = totals_series([unit.pk for unit in units], [period], key="report__unit_id")
+    entries = []
+    for unit in units:
+        totals = own.get((period.code, unit.pk))
+        entries.append({
+            "code": unit.code, "name": unit.name, "level": unit.level,
+            "parent_code": unit.parent.code if unit.parent_id else None,
+            "counts": [totals[name] for name in FIELD_NAMES] if totals else None,
+        })
+    publication, _created = RankingPublication.objects.update_or_create(
+        province=province, period=period,
+        defaults={"published_at": timezone.now(), "units": entries,
+                  "published_by": user if getattr(user, "pk", None) else None},
+    )
+    return publication
+
+
+def ranking_withdraw(*, user, province: AdministrativeUnit, period: ReportingPeriod) -> bool:
+    """Remove a published quarter from the public page; False if it was not published."""
+    _check(user, province)
+    deleted, _detail = RankingPublication.objects.filter(province=province,
+                                                         period=period).delete()
+    return bool(deleted)
