@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cchc.service_index",
     "cchc.satisfaction",
     "cchc.publication",
+    "cchc.quality",
     "cchc.accounts",
     "cchc.demo",
     "reports",

@@ -36,6 +36,10 @@ def row(*statuses: str) -> dict[str, str]:
 
 EXPECTED: dict[str, dict[str, str]] = {
     "dossiers:completeness": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
+    # POSTed empty, like the review: only the approver and administrators are answered (302
+    # back to the report, no flag named); everyone else is refused first.
+    "dossiers:flag_check": row("302/302", "403/404", "302/404", "403/404", "403/403",
+                               "302/302"),
     "dossiers:history": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
     "dossiers:inbox": row("302", "200", "200", "200", "200", "200"),
     "dossiers:report": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
@@ -50,6 +54,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "home": row("302", "302", "302", "302", "302", "200"),
     "login": row("200", "200", "200", "200", "200", "200"),
     "logout": row("302", "302", "302", "302", "302", "302"),
+    "quality:data_quality": row("302/302", "200/404", "200/404", "200/404", "200/200",
+                                "200/200"),
     "reports:dashboard": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
     "reports:national_csv": row("302/302", "404/404", "404/404", "404/404", "200/200", "200/200"),
     "reports:national_home": row("302", "404", "404", "404", "200", "200"),

@@ -27,6 +27,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import BinaryIO
 
 from django.conf import settings
@@ -345,6 +346,11 @@ class SheetReport:
     unit: AdministrativeUnit
     period: ReportingPeriod
     lines: dict[ProcedureField, dict[str, int]]  # field -> the 12 counts keyed by model field
+    rows: dict[int, int] = dataclass_field(default_factory=dict)  # field id -> its sheet row
+
+    def cell(self, field_id: int, column: str) -> str:
+        """Where a count of the sheet is: "F18"."""
+        return f"{COUNT_LETTERS[column]}{self.rows[field_id]}" if field_id in self.rows else ""
 
 
 def read_workbook(
@@ -742,11 +748,12 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
             context.seen[key] = title
 
     fields = context.fields_for(unit.level) if unit is not None else None
-    lines = _read_rows(sheet, unit, fields, error)
+    rows: dict[int, int] = {}
+    lines = _read_rows(sheet, unit, fields, error, rows)
     context.errors.extend(errors)
     if errors or unit is None or period is None:
         return None
-    return SheetReport(sheet=title, unit=unit, period=period, lines=lines)
+    return SheetReport(sheet=title, unit=unit, period=period, lines=lines, rows=rows)
 
 
 def _column_title(field_name: str) -> str:
@@ -800,11 +807,11 @@ def _count(cell) -> tuple[int | None, str | None]:
         "dấu cách hay dấu chấm phân cách hàng nghìn.") % {"value": _shown(value)}
 
 
-def _read_rows(sheet: Worksheet, unit, fields, error) -> dict[ProcedureField, dict[str, int]]:
+def _read_rows(sheet: Worksheet, unit, fields, error,
+               seen: dict[int, int]) -> dict[ProcedureField, dict[str, int]]:
     """Every field row of the table; ``fields`` is None when the unit is unknown (counts and
-    identities are still checked, names are not)."""
+    identities are still checked, names are not). ``seen`` receives each field's row."""
     by_name = {fold(field.name): field for field in fields} if fields is not None else None
-    seen: dict[int, int] = {}  # field id → row
     lines: dict[ProcedureField, dict[str, int]] = {}
     last_row = sheet.max_row
     cap = FIRST_DATA_ROW + MAX_DATA_ROWS - 1

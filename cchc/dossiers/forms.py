@@ -23,6 +23,7 @@ class LineForm(forms.Form):
         self.procedure_field = field
         self.previous_pending = previous_pending
         self.stored: dict[str, int] = {}  # after a conflict: the figures saved meanwhile
+        self.flags: dict[str, list] = {}  # column -> outlier flags of the stored figure
         for name in PART_FIELDS:
             column = COLUMN_BY_FIELD[name]
             where = _("Dòng «%(row)s», cột %(number)s") % {"row": field.name,

@@ -27,6 +27,8 @@ from cchc.dossiers.models import (
 from cchc.dossiers.rollups import rollups_rebuild, rollups_refresh
 from cchc.dossiers.selectors import previous_pending, report_lines
 from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.quality.outliers import Outlier, Subject, find_outliers
+from cchc.quality.services import flags_refresh
 from cchc.units.models import AdministrativeUnit
 
 
@@ -235,8 +237,9 @@ def report_save(
     ReportEvent.objects.create(report=report, user=_actor(user), action=action,
                                status_before=status_before, status_after=report.status,
                                version=report.version, changes=changes, comment=reason)
-    if refresh_totals:  # an import refreshes them once for all its reports
+    if refresh_totals:  # an import refreshes them (and the flags) once for all its reports
         rollups_refresh(unit=report.unit, period=report.period)
+        flags_refresh(reports=[report])
     return report
 
 
@@ -340,6 +343,8 @@ class ImportPlan:
     #: (field name, (6) in the file, (11) of the previous quarter) where they differ: a flag to
     #: show, never a reason to refuse (domain.md §4).
     carried_over_flags: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
+    #: (cell of the sheet, field name, outlier): figures to check, never a reason to refuse.
+    outliers: list[tuple[str, str, Outlier]] = dataclass_field(default_factory=list)
 
     @property
     def is_new(self) -> bool:
@@ -368,6 +373,12 @@ def import_plan(*, sheets) -> list[ImportPlan]:
                  if f.pk in previous and previous[f.pk] != values["received_carried_over"]]
         plans.append(ImportPlan(sheet.sheet, sheet.unit, sheet.period, sheet.lines,
                                 report.version if report else 0, changes, flags))
+    found = find_outliers(Subject(s.unit, s.period, {f.pk: v for f, v in s.lines.items()})
+                          for s in sheets)
+    for sheet, plan in zip(sheets, plans, strict=True):
+        names = {field.pk: field.name for field in sheet.lines}
+        plan.outliers = [(sheet.cell(o.field_id, o.column), names[o.field_id], o)
+                         for o in found.get((sheet.unit.pk, sheet.period.pk), [])]
     return plans
 
 
@@ -391,4 +402,5 @@ def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
     if problems:
         raise ImportRefused(problems)
     rollups_rebuild(periods={r.period for r in saved}, units={r.unit for r in saved})
+    flags_refresh(reports=saved)
     return saved

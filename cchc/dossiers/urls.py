@@ -9,6 +9,8 @@ urlpatterns = [
     path("tai-len/xac-nhan/", views.upload_confirm, name="upload_confirm"),
     path("<str:unit_list>/<str:code>/<period:period>/", views.report, name="report"),
     path("<str:unit_list>/<str:code>/<period:period>/duyet/", views.review, name="review"),
+    path("<str:unit_list>/<str:code>/<period:period>/kiem-tra-canh-bao/", views.flag_check,
+         name="flag_check"),
     path("<str:unit_list>/<str:code>/<period:period>/lich-su/", views.history, name="history"),
     path("<str:unit_list>/<str:code>/<period:period>/mau-excel/", views.template,
          name="template"),

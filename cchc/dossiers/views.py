@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values
 from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
+from cchc.quality import selectors as quality_selectors
+from cchc.quality import services as quality_services
 from cchc.units.models import AdministrativeUnit
 from cchc.units.selectors import unit_successors
 
@@ -54,6 +57,12 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
     forms = _line_forms(unit, period, current, request.POST or None, editable)
+    flags = quality_selectors.report_flags(current)
+    if request.method != "POST":  # flags describe the stored figures, which a GET shows
+        for form in forms:
+            for flag in flags:
+                if flag.field_id == form.procedure_field.pk:
+                    form.flags.setdefault(flag.column, []).append(flag)
     version = int(request.POST.get("version") or (current.version if current else 0))
     if request.method == "POST" and all(form.is_valid() for form in forms):
         saved, version = _save(request, unit, period, forms, version)
@@ -65,6 +74,8 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         "can_review": current is not None and current.status == ReportStatus.SUBMITTED
         and can_review(request.user, unit, period.end),
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],
+        "flags": flags, "open_flags": sum(1 for flag in flags if flag.is_open),
+        "can_check_flags": bool(flags) and can_review(request.user, unit, period.end),
     })
 
 
@@ -118,6 +129,34 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     except (services.ReportConflict, services.ReportRefused) as refusal:
         messages.error(request, str(refusal))
     return redirect("dossiers:report", unit.unit_list, unit.code, period.code)
+
+
+@require_POST
+def flag_check(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    """The reviewer marks a flagged figure as checked, with a note saying why it is right."""
+    unit, period = _unit_and_period(request, unit_list, code, period)
+    current = selectors.report_for(unit, period)
+    if current is None:
+        raise Http404
+    if not can_review(request.user, unit, period.end):
+        raise PermissionDenied(_("Chỉ người phê duyệt báo cáo này được xác nhận đã kiểm tra."))
+    flag = current.outlier_flags.filter(pk=request.POST.get("flag") or None).first() \
+        if (request.POST.get("flag") or "").isdigit() else None
+    if flag is None:
+        messages.error(request, _("Không tìm thấy cảnh báo này (số liệu có thể vừa được sửa): "
+                                  "hãy xem lại danh sách cảnh báo."))
+    else:
+        try:
+            quality_services.flag_check(user=request.user, flag=flag,
+                                        note=request.POST.get("note", ""))
+        except quality_services.FlagRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Đã ghi nhận: «%(field)s», cột %(column)s đã được kiểm "
+                                        "tra.") % {"field": flag.field.name,
+                                                   "column": flag.column_number})
+    return redirect(reverse("dossiers:report", args=[unit.unit_list, unit.code, period.code])
+                    + "#outlier-flags")
 
 
 def history(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
@@ -195,6 +234,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_IMPORT] = _plans_to_session(plans, form.cleaned_data)
             return render(request, "dossiers/upload_preview.html", {
                 "plans": plans, "columns": {c.field: c for c in COLUMNS},
+                "has_outliers": any(plan.outliers for plan in plans),
                 "submit": form.cleaned_data["submit"]})
     return render(request, "dossiers/upload.html", {"form": form, "errors": errors})
 
