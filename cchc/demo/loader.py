@@ -31,6 +31,7 @@ from cchc.dossiers.models import DataSource, ProcedureField, ReportStatus
 from cchc.dossiers.services import ReportData, dossier_reports_replace
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.periods.services import periods_ensure_years
+from cchc.quality.services import flags_refresh_periods
 from cchc.ranking import competition_ranks
 from cchc.scores.models import (
     AssessmentStatus,
@@ -89,6 +90,7 @@ class DemoSummary:
     assessments: int = 0
     service_values: int = 0
     sipas: int = 0
+    open_flags: int = 0
     accounts: tuple[DemoAccount, ...] = ACCOUNTS
 
 
@@ -112,6 +114,10 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     _lock_old_periods(today)
     _create_accounts()
     summary.reports, summary.lines = _load_dossiers(today)
+    # Flags as saving each report would have raised them: the latest quarters are still reviewed.
+    latest = list(ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, cutoff_end__lte=today)
+                  .order_by("-end")[:2])
+    summary.open_flags = flags_refresh_periods(periods=latest)
     summary.assessments = _load_par_results()
     summary.service_values, summary.sipas = load_service_demo(today)
     return summary

@@ -91,3 +91,15 @@ def flag_check(*, user, flag: OutlierFlag, note: str) -> OutlierFlag:
     flag.checked_by, flag.checked_at = user, timezone.now()
     flag.save(update_fields=["status", "note", "checked_by", "checked_at"])
     return flag
+
+
+def flags_refresh_periods(*, periods: Iterable, batch_size: int = 500) -> int:
+    """Recompute the flags of every report of ``periods`` (after a bulk load, or when peers
+    have reported since a report was saved); return how many are open."""
+    open_count = 0
+    for period in periods:
+        reports = list(DossierReport.objects.filter(period=period)
+                       .select_related("unit", "period").order_by("pk"))
+        for start in range(0, len(reports), batch_size):
+            open_count += flags_refresh(reports=reports[start:start + batch_size])
+    return open_count

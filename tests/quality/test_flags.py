@@ -2,6 +2,7 @@
 form and the upload preview, checked by the reviewer with a note, listed per province."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -209,3 +210,26 @@ def test_the_data_quality_page_costs_the_same_queries_whatever_the_flags(
     url = reverse("quality:data_quality", args=["2008", "94", QUARTER])
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_refresh_flags_raises_flags_on_bulk_loaded_reports_and_keeps_checks(setup):
+    an_my, ho_tich = setup
+    from django.core.management import CommandError
+
+    from cchc.dossiers.services import ReportData, dossier_reports_replace
+
+    period = period_ensure(code=QUARTER)
+    dossier_reports_replace(reports=[ReportData(an_my, period, {ho_tich: line(1250)},
+                                                ReportStatus.SUBMITTED, "imported")])
+    assert not OutlierFlag.objects.exists()  # a bulk load does not compute them
+    call_command("refresh_flags", period=[QUARTER], stdout=io.StringIO())
+    flags = list(OutlierFlag.objects.filter(report__unit=an_my))
+    assert {f.column for f in flags} == {"received_total", "received_online", "resolved_total"}
+    OutlierFlag.objects.filter(column="received_total").update(status=FlagStatus.CHECKED,
+                                                               note="đã xác minh")
+    out = io.StringIO()
+    call_command("refresh_flags", period=[QUARTER], stdout=out)
+    assert "2 cảnh báo chưa kiểm tra" in out.getvalue()
+    assert OutlierFlag.objects.get(column="received_total").note == "đã xác minh"
+    with pytest.raises(CommandError, match="Không có kỳ báo cáo 2031-Q1"):
+        call_command("refresh_flags", period=["2031-Q1"])

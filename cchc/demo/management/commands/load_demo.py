@@ -35,9 +35,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(_(
             "Kỳ báo cáo: %(periods)s; báo cáo hồ sơ: %(reports)s (%(lines)s dòng); "
-            "kết quả Chỉ số CCHC: %(results)s."
+            "kết quả Chỉ số CCHC: %(results)s; cảnh báo số liệu bất thường chưa kiểm tra: "
+            "%(flags)s."
         ) % {"periods": format_count(summary.periods), "reports": format_count(summary.reports),
-             "lines": format_count(summary.lines), "results": format_count(summary.assessments)})
+             "lines": format_count(summary.lines), "results": format_count(summary.assessments),
+             "flags": format_count(summary.open_flags)})
         if options["scale"] == "national":
             national = load_national(today=timezone.localdate(), provinces=options["province"],
                                      progress=lambda message: self.stderr.write(message))
