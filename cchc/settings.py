@@ -50,6 +50,25 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
 
 
+def env_days(name: str, default: str) -> list[int]:
+    """A comma-separated list of whole numbers of days ≥ 0 ("7,3,1"), sorted, without repeats;
+    set to an empty value for none."""
+    raw = os.environ.get(name, default)
+    days = set()
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        try:
+            value = int(item)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: {item.strip()!r} is not a whole number of days.") from exc
+        if value < 0:
+            raise ImproperlyConfigured(f"{name}={raw!r}: days cannot be negative.")
+        days.add(value)
+    return sorted(days)
+
+
 # "development" (default) or "production". Production requires a real SECRET_KEY, turns DEBUG
 # off and refuses demo data.
 DJANGO_ENV = env_str("DJANGO_ENV", "development")
@@ -87,6 +106,7 @@ INSTALLED_APPS = [
     "cchc.quality",
     "cchc.accounts",
     "cchc.demo",
+    "cchc.reminders",
     "reports",
 ]
 
@@ -270,6 +290,34 @@ CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # through a view that checks who asks (cchc/scores/views.py).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 CCHC_EVIDENCE_MAX_BYTES = env_int("CCHC_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# E-mail (deadline reminders, docs/reminders.md): printed to the console in development, sent
+# through the SMTP server named here in production; EMAIL_BACKEND overrides either.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+                        if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL: set one of them, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; a hung server must not hang the cron job
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Báo cáo CCHC <cchc@localhost>")
+
+# Deadline reminders (send_reminders): days before and after a quarter's deadline on which the
+# units that have not submitted are reminded; the address that links in e-mails start with.
+CCHC_REMINDER_DAYS_BEFORE = env_days("CCHC_REMINDER_DAYS_BEFORE", "7,3,1")
+CCHC_REMINDER_DAYS_AFTER = env_days("CCHC_REMINDER_DAYS_AFTER", "1,7,14")
+if 0 in CCHC_REMINDER_DAYS_AFTER:
+    raise ImproperlyConfigured(
+        "CCHC_REMINDER_DAYS_AFTER counts from the day after the deadline (1, 2, …); the deadline "
+        "day itself is 0 in CCHC_REMINDER_DAYS_BEFORE.")
+CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not CCHC_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"CCHC_SITE_URL={CCHC_SITE_URL!r} must start with https:// "
+                               "(or http://).")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("chi-so-766/", include("cchc.service_index.urls")),
     path("sipas/", include("cchc.satisfaction.urls")),
     path("chat-luong/", include("cchc.quality.urls")),
+    path("nhac-han/", include("cchc.reminders.urls")),
     path("", include("reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

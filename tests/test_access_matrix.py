@@ -56,6 +56,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "logout": row("302", "302", "302", "302", "302", "302"),
     "quality:data_quality": row("302/302", "200/404", "200/404", "200/404", "200/200",
                                 "200/200"),
+    # Only one's own reminders are listed: every signed-in user.
+    "reminders:mine": row("302", "200", "200", "200", "200", "200"),
     "reports:dashboard": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
     "reports:national_csv": row("302/302", "404/404", "404/404", "404/404", "200/200", "200/200"),
     "reports:national_home": row("302", "404", "404", "404", "200", "200"),
