@@ -6,13 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from cchc.periods.models import ReportingPeriod
 from cchc.publication.models import PublicPage, RankingPublication
 from cchc.ranking import competition_ranks, unranked_last
+from cchc.scores.models import AssessmentStatus, ParAssessment, ParBand, SchemeLevel
 from cchc.units.models import AdministrativeUnit, Level
-from reports.kpis import KPIS, kpi_values
+from reports.kpis import KPIS, RANKABLE, kpi_values
+
+#: The KPI a public ranking is ordered by unless the visitor chooses another.
+DEFAULT_KPI = "on_time_rate"
 
 
 def public_provinces():
@@ -96,3 +101,118 @@ def published_levels(publication: RankingPublication) -> list[int]:
     """The levels below the province a publication ranks (districts and communes before the
     2025 reform, communes after)."""
     return sorted({entry["level"] for entry in publication.units} - {Level.PROVINCE})
+
+
+def ranking_kpi_key(raw: str | None) -> str:
+    """The KPI a public ranking is ordered by: ``raw`` if it is rankable, else the default
+    (an unknown ``?kpi=`` is never an error)."""
+    return raw if raw in RANKABLE else DEFAULT_KPI
+
+
+def published_sections(publication: RankingPublication, kpi_key: str = DEFAULT_KPI
+                       ) -> list[tuple[int, list[PublishedRow]]]:
+    """What the public page and its CSV show, level by level: the province's own figures
+    (if it filed any), then each level below it ranked by ``kpi_key``."""
+    levels = published_levels(publication)
+    if any(entry["level"] == Level.PROVINCE and entry["counts"] is not None
+           for entry in publication.units):
+        levels = [Level.PROVINCE, *levels]
+    return [(level, published_rows(publication, level, kpi_key)) for level in levels]
+
+
+# --- PAR index results ------------------------------------------------------------------------
+
+
+#: Provinces' results first, then departments', districts', communes'.
+SCHEME_LEVEL_ORDER = {SchemeLevel.PROVINCE: 0, SchemeLevel.DEPARTMENT: 1,
+                      SchemeLevel.DISTRICT: 2, SchemeLevel.COMMUNE: 3}
+
+
+@dataclass
+class PublishedParRow:
+    """A published PAR assessment as published: stored points, maximum, rank, set size and
+    band (nothing computed again from the scores, which stay internal)."""
+
+    code: str
+    name: str
+    points: Decimal | None
+    max_points: Decimal | None
+    rank: int | None
+    rank_of: int | None
+    band: str
+
+    @property
+    def index_percent(self) -> Decimal | None:
+        if self.points is None or not self.max_points:
+            return None
+        return self.points / self.max_points * 100
+
+    @property
+    def rank_display(self) -> str:
+        return f"{self.rank}/{self.rank_of}" if self.rank else "–"
+
+
+@dataclass
+class PublishedParGroup:
+    """The published results of one scheme for one set of peers (the units under one parent,
+    or the provinces themselves), best first."""
+
+    year: int
+    scheme_name: str
+    scheme_decision: str
+    scheme_level: str
+    bands: list[tuple[str, Decimal]]
+    parent_code: str | None
+    parent_name: str | None
+    rows: list[PublishedParRow]
+
+
+def _published_assessments(province: AdministrativeUnit):
+    return ParAssessment.objects.filter(
+        status=AssessmentStatus.PUBLISHED,
+        unit__in=AdministrativeUnit.objects.subtree_of(province).values("pk"))
+
+
+def published_par_years(province: AdministrativeUnit) -> list[int]:
+    """Years with published PAR results for the province or a unit below it, newest first
+    (empty while its page is off)."""
+    if not is_public(province):
+        return []
+    return sorted(set(_published_assessments(province)
+                      .values_list("scheme__year", flat=True)), reverse=True)
+
+
+def published_par_results(province: AdministrativeUnit,
+                          year: int | None = None) -> list[PublishedParGroup]:
+    """Published PAR results of the province and the units below it (of ``year``, or every
+    year), grouped by year, scheme and set of peers; newest year first, then by scheme level
+    and the parent's code; best first within a group. Only assessments whose status is
+    *published*, only their stored fields; empty while the page is off. Three queries, whatever
+    the number of units."""
+    if not is_public(province):
+        return []
+    assessments = (_published_assessments(province)
+                   .select_related("scheme", "unit", "unit__parent")
+                   .prefetch_related(Prefetch("scheme__bands",
+                                              queryset=ParBand.objects.order_by("-min_percent")))
+                   .order_by("-scheme__year", "scheme__level", "scheme_id", "unit__code"))
+    if year is not None:
+        assessments = assessments.filter(scheme__year=year)
+    groups: dict[tuple, PublishedParGroup] = {}
+    for assessment in assessments:
+        scheme, unit = assessment.scheme, assessment.unit
+        parent = unit.parent if unit.level != Level.PROVINCE else None
+        key = (scheme.pk, parent.pk if parent else None)
+        if key not in groups:
+            groups[key] = PublishedParGroup(
+                scheme.year, scheme.name, scheme.decision, scheme.level,
+                [(band.label, band.min_percent) for band in scheme.bands.all()],
+                parent.code if parent else None, parent.name if parent else None, [])
+        groups[key].rows.append(PublishedParRow(
+            unit.code, unit.name, assessment.points, assessment.max_points, assessment.rank,
+            assessment.rank_of, assessment.band))
+    for group in groups.values():
+        group.rows.sort(key=lambda row: (unranked_last(row.rank), row.code))
+    return sorted(groups.values(), key=lambda group: (
+        -group.year, SCHEME_LEVEL_ORDER.get(group.scheme_level, 9), group.scheme_name,
+        group.parent_code or ""))

@@ -72,6 +72,12 @@ def ranking_publish(*, user, province: AdministrativeUnit,
     if period.kind != PeriodKind.QUARTER:
         raise PublicationRefused([_("Chỉ công bố xếp hạng theo quý; kỳ dài hơn được tính từ "
                                     "các quý đã công bố.")])
+    if not province.is_in_force(period.end):
+        raise PublicationRefused([_("%(province)s (%(list)s) không có trong danh mục đơn vị "
+                                    "hành chính ngày %(end)s: hãy công bố từ tỉnh của danh "
+                                    "mục đang có hiệu lực trong kỳ.") % {
+            "province": province.name, "list": province.get_unit_list_display(),
+            "end": period.end.strftime("%d/%m/%Y")}])
     if not period.is_past_deadline():
         raise PublicationRefused([_("Chưa hết hạn nộp báo cáo %(period)s (%(deadline)s): chờ "
                                     "đến sau hạn rồi công bố.") % {
