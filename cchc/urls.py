@@ -20,6 +20,9 @@ urlpatterns = [
     path("chi-so-cchc/", include("cchc.scores.urls")),
     path("chi-so-766/", include("cchc.service_index.urls")),
     path("sipas/", include("cchc.satisfaction.urls")),
+    path("cong-bo/", include("cchc.publication.urls")),
+    # The public results page: no login (every view there is login_not_required).
+    path("cong-khai/", include("cchc.publication.public_urls")),
     path("chat-luong/", include("cchc.quality.urls")),
     path("nhac-han/", include("cchc.reminders.urls")),
     path("", include("reports.urls")),

@@ -56,6 +56,23 @@ EXPECTED: dict[str, dict[str, str]] = {
     "logout": row("302", "302", "302", "302", "302", "302"),
     "quality:data_quality": row("302/302", "200/404", "200/404", "200/404", "200/200",
                                 "200/200"),
+    # The public results page needs no login. Its pages name a province whose page is on:
+    # for a commune's code (and with no page on) they answer 404 to everyone.
+    "public:index": row("200", "200", "200", "200", "200", "200"),
+    "public:par": row("404/404", "404/404", "404/404", "404/404", "404/404", "404/404"),
+    "public:par_csv": row("404/404", "404/404", "404/404", "404/404", "404/404", "404/404"),
+    "public:province": row("404/404", "404/404", "404/404", "404/404", "404/404", "404/404"),
+    "public:ranking": row("404/404", "404/404", "404/404", "404/404", "404/404", "404/404"),
+    "public:ranking_csv": row("404/404", "404/404", "404/404", "404/404", "404/404",
+                              "404/404"),
+    # Publishing: the province's office and administrators, for a province only; anyone else
+    # who sees the unit is refused (403), and a commune has nothing to publish (404).
+    "publication:publish": row("302/302", "403/404", "403/404", "403/404", "403/403",
+                               "404/404"),
+    "publication:settings": row("302/302", "403/404", "403/404", "403/404", "403/403",
+                                "404/404"),
+    "publication:withdraw": row("302/302", "403/404", "403/404", "403/404", "403/403",
+                                "404/404"),
     # Only one's own reminders are listed: every signed-in user.
     "reminders:mine": row("302", "200", "200", "200", "200", "200"),
     "reports:dashboard": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),

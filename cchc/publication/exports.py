@@ -1,0 +1,106 @@
+"""The public page's tables and CSV files, from the same published rows, so that the numbers of
+the page and of the file are the same numbers.
+
+CSV files are written like the internal ones (``reports.exports.csv_text``: UTF-8 with a
+byte-order mark, so Excel shows Vietnamese correctly), in the internal column order, with a
+header naming every column in Vietnamese. Rates are percentages rounded half up to two decimals
+("94.44"), exactly what the page shows ("94,44 %"); empty when a rate has no denominator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cchc.dossiers.columns import COLUMNS
+from cchc.formatting import round_half_up
+from cchc.publication.models import RankingPublication
+from cchc.publication.selectors import PublishedParGroup, PublishedRow, published_sections
+from cchc.units.models import Level
+from reports.kpis import KPIS
+
+#: Every rate, in the order of ``reports.kpis`` (the counts are the form's own columns).
+RATES = tuple(kpi for kpi in KPIS.values() if kpi.is_rate)
+
+
+@dataclass
+class Section:
+    """One level of a published quarter: the province's own figures (not ranked), or the
+    districts or communes ranked among themselves."""
+
+    level: int
+    rows: list[PublishedRow]
+
+    @property
+    def label(self) -> str:
+        return Level(self.level).label
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.level != Level.PROVINCE
+
+    @property
+    def size(self) -> int:
+        """How many units were ranked (those with a value of the KPI)."""
+        return sum(1 for row in self.rows if row.rank is not None)
+
+
+def page_sections(publication: RankingPublication, kpi_key: str) -> list[Section]:
+    return [Section(level, rows) for level, rows in published_sections(publication, kpi_key)]
+
+
+def percent(value: Decimal | None) -> str:
+    """A ratio as the CSV writes it: 0.94444… → "94.44" (half up, as the page rounds)."""
+    return "" if value is None else str(round_half_up(Decimal(value) * 100))
+
+
+def two_places(value: Decimal | None) -> str:
+    return "" if value is None else str(round_half_up(value))
+
+
+def ranking_rows(publication: RankingPublication, kpi_key: str) -> list[list]:
+    """Header, then one row per published unit, level by level as the page shows them: code,
+    name, level, parent's code, period, rank by ``kpi_key`` and set size, the 12 counts of form
+    II.06a, every rate in %. Always in Vietnamese."""
+    with translation.override("vi"):
+        kpi = KPIS[kpi_key]
+        rows = [[_("Mã đơn vị"), _("Tên đơn vị"), _("Cấp"), _("Mã đơn vị cấp trên"),
+                 _("Kỳ báo cáo"), _("Hạng theo %(kpi)s") % {"kpi": kpi.label},
+                 _("Số đơn vị được xếp hạng"),
+                 *(f"{column.number} {column.group} – {column.label}" for column in COLUMNS),
+                 *(_("%(rate)s (%%)") % {"rate": rate.label} for rate in RATES)]]
+        period = publication.period.code
+        for section in page_sections(publication, kpi_key):
+            level = str(section.label)
+            for row in section.rows:
+                ranked = section.is_ranked and row.rank is not None
+                rows.append([
+                    row.code, row.name, level, row.parent_code or "", period,
+                    row.rank if ranked else "", section.size if ranked else "",
+                    *((row.totals[column.field] for column in COLUMNS) if row.has_figures
+                      else ("" for _column in COLUMNS)),
+                    *(percent(row.values[rate.key]) for rate in RATES),
+                ])
+    return rows
+
+
+def par_rows(groups: list[PublishedParGroup]) -> list[list]:
+    """Header, then one row per published assessment, in the internal PAR CSV's order (code,
+    name, year, points, maximum, index %, rank, set size, band), then the scheme and the set
+    the unit was ranked in. Always in Vietnamese."""
+    with translation.override("vi"):
+        rows = [[_("Mã đơn vị"), _("Tên đơn vị"), _("Năm"), _("Tổng điểm"), _("Điểm tối đa"),
+                 _("Chỉ số (%)"), _("Xếp hạng"), _("Trên tổng số"), _("Xếp loại"),
+                 _("Bộ chỉ số"), _("Nhóm xếp hạng")]]
+        for group in groups:
+            peers = _("Đơn vị thuộc %(unit)s") % {"unit": group.parent_name} \
+                if group.parent_name else _("Các tỉnh, thành phố")
+            for row in group.rows:
+                rows.append([row.code, row.name, group.year, two_places(row.points),
+                             two_places(row.max_points), two_places(row.index_percent),
+                             row.rank or "", row.rank_of or "", row.band, group.scheme_name,
+                             peers])
+    return rows
