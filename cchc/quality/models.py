@@ -73,6 +73,11 @@ class OutlierFlag(models.Model):
         return self.status == FlagStatus.OPEN
 
     @property
+    def short_label(self) -> str:
+        """What fits under a cell: "Cao bất thường", the rest in the list of flags."""
+        return str(_("Cao bất thường") if self.score > 0 else _("Thấp bất thường"))
+
+    @property
     def explanation(self) -> str:
         """The same sentence as the warning shown before saving."""
         from cchc.quality.outliers import Outlier

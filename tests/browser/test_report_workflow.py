@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -88,3 +89,48 @@ def test_commune_files_district_returns_commune_corrects_district_approves(page,
     expect(an_my).to_contain_text("Đã duyệt")
     expect(an_my).to_contain_text("Đúng hạn")
     screenshot(page, "completeness")
+
+
+def test_an_implausible_figure_is_flagged_and_the_reviewer_checks_it(page, real_units):
+    from cchc.dossiers.models import ProcedureField
+    from cchc.quality.models import FlagStatus, OutlierFlag
+    from tests.quality.test_flags import HISTORY
+    from tests.quality.test_outliers import line
+
+    call_command("loaddata", "procedure_fields", verbosity=0)
+    period_ensure(code="2025-Q2", deadline=timezone.localdate() + datetime.timedelta(days=20))
+    an_my, ho_tich = factories.unit("31564"), ProcedureField.objects.get(name="Hộ tịch")
+    for code, received in zip(HISTORY, (120, 130, 125, 118, 122, 128, 131, 119), strict=True):
+        factories.report(an_my, code, lines={ho_tich: line(received)})
+    factories.user("xa", unit_code="31564")
+    factories.user("huyen", role=Role.REVIEWER, unit_code="943")
+
+    # A zero too many: saved, and the warning sits under the cell.
+    log_in(page, "xa")
+    open_report(page, None, "Quý II/2025")
+    type_row(page, "Hộ tịch", {
+        "received_online": 1250, "received_in_person": 0, "received_postal": 0,
+        "received_carried_over": 0, "resolved_early": 0, "resolved_on_time": 1250,
+        "resolved_late": 0, "pending_in_time": 0, "pending_overdue": 0})
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_text("Đã gửi báo cáo.")).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Hộ tịch"))
+    expect(row.locator(".outlier-flag")).to_have_count(3)
+    expect(row.locator(".outlier-flag").first).to_contain_text("Cao bất thường")
+    expect(row.locator(".outlier-flag a").first).to_have_attribute(
+        "title", re.compile("so với các kỳ trước của đơn vị: trung vị 124"))
+    log_out(page)
+
+    # The district sees the flags before approving, and checks one with a note.
+    log_in(page, "huyen")
+    open_report(page, "Xã An Mỹ", "Quý II/2025")
+    flags = page.locator("#outlier-flags")
+    expect(flags).to_contain_text("3 chưa kiểm tra")
+    first = flags.locator("tr.outlier-row").first
+    first.get_by_label("Ghi chú kiểm tra").fill("Đã gọi xã: đợt đăng ký lưu động.")
+    first.get_by_role("button", name="Đã kiểm tra").click()
+    expect(page.get_by_text("đã được kiểm tra")).to_be_visible()
+    expect(page.locator("#outlier-flags")).to_contain_text("2 chưa kiểm tra")
+    expect(page.locator("#outlier-flags")).to_contain_text("Đã gọi xã: đợt đăng ký lưu động.")
+    screenshot(page, "outlier-flags")
+    assert OutlierFlag.objects.filter(status=FlagStatus.CHECKED).count() == 1

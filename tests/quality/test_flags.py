@@ -79,8 +79,10 @@ def test_a_typing_error_is_saved_and_flagged_beside_its_cell(client, people, set
     html = report_page(client).content.decode()
     row = html[html.index("Hộ tịch</th>"):]
     row = row[:row.index("</tr>")]
-    assert row.count("Cao bất thường so với các kỳ trước của đơn vị") == 3
-    assert "trung vị 124 (8 kỳ)" in row
+    assert row.count("⚠ Cao bất thường</a>") == 3
+    # The reason is on the warning (title) and in the list of flags below the form.
+    assert row.count('title="Cao bất thường so với các kỳ trước của đơn vị: trung vị 124 '
+                     '(8 kỳ)') == 3
     # The other fields (no history) carry no warning, and the method is explained.
     assert html.count("outlier-flag ") == 3
     assert "Điểm z hiệu chỉnh (Iglewicz–Hoaglin)" in html and "|z| &gt; 3,5" in html
