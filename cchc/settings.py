@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "cchc.units",
     "cchc.periods",
     "cchc.dossiers",
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
     "cchc.demo",
     "cchc.reminders",
     "reports",
+    "cchc.api",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +282,37 @@ STORAGES = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# The read-only JSON API (cchc/api, docs/api.md): token or session authentication, JSON only (no
+# browsable pages, whose inline scripts the CSP forbids), every list paginated, one error shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cchc.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "cchc.api.pagination.Pagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cchc.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CCHC API",
+    "DESCRIPTION": "Số liệu báo cáo CCHC chỉ đọc: đơn vị, kỳ, số liệu và chỉ tiêu, xếp hạng, "
+                   "Chỉ số CCHC (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "cchc.units.models.Kind",
+        "SuccessionKindEnum": "cchc.units.models.Succession",
+        "PeriodKindEnum": "cchc.periods.models.PeriodKind",
+        "KpiKindEnum": ["count", "rate"],
+        "KpiKeyEnum": "cchc.api.serializers.KPI_KEYS",
+    },
+}
 
 # Reporting rules the province sets (domain.md §3): the submission deadline of a period, in days
 # after the end of its data cut-off window, unless a period says otherwise.

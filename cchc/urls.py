@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("cchc.api.urls")),
 ]
