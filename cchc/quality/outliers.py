@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD
 from cchc.dossiers.selectors import counted_lines
@@ -101,12 +101,14 @@ class Outlier:
     def explanation(self) -> str:
         """"Cao bất thường so với các kỳ trước của đơn vị: trung vị 120 (8 kỳ), z = 7,3"."""
         score = "∞" if math.isinf(self.score) else f"{abs(self.score):.1f}".replace(".", ",")
-        return _("%(direction)s %(basis)s: trung vị %(median)s (%(n)s %(unit)s), |z| = "
+        sample = (ngettext("%(n)s kỳ", "%(n)s kỳ", self.sample_size) if self.basis == HISTORY
+                  else ngettext("%(n)s đơn vị", "%(n)s đơn vị", self.sample_size)) % {
+            "n": self.sample_size}
+        return _("%(direction)s %(basis)s: trung vị %(median)s (%(sample)s), |z| = "
                  "%(score)s") % {
             "direction": _("Cao bất thường") if self.is_high else _("Thấp bất thường"),
             "basis": BASIS_LABELS[self.basis], "median": format_count(round(self.median)),
-            "n": self.sample_size,
-            "unit": _("kỳ") if self.basis == HISTORY else _("đơn vị"), "score": score}
+            "sample": sample, "score": score}
 
 
 def _is_outlier(value: float, reference: float, score: float) -> bool:
