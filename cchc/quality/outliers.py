@@ -11,8 +11,9 @@ instead. A figure is flagged when ``|z| > Z_THRESHOLD``:
   previous year is among them, also against that one (same scale): a change that repeats last
   year's season is not an outlier;
 - **peers**: against the same field and column of the units of the same level in the same
-  province for the same period (at least ``MIN_PEERS`` of them), on ``log(1 + x)`` since units
-  differ in size by orders of magnitude.
+  province for the same period (at least ``MIN_PEERS`` others; the unit itself is part of the
+  sample, so one reference serves them all), on ``log(1 + x)`` since units differ in size by
+  orders of magnitude.
 
 Either way the figure must also differ from the reference by at least ``MIN_DIFFERENCE``
 dossiers, so that 2 instead of 0 in a quiet commune is not called an outlier.
@@ -53,28 +54,28 @@ _MAD_SCALE = 0.6745
 _MEAN_AD_SCALE = 1.253314
 
 
-def modified_z(value: float, sample: Sequence[float]) -> float:
-    """The modified z-score of ``value`` against ``sample`` (see the module's docstring);
-    ±inf when the sample does not vary at all and ``value`` differs from it."""
+def robust_reference(sample: Sequence[float]) -> tuple[float, float]:
+    """(median, spread) of ``sample``: ``z = (x − median) / spread`` is the modified z-score,
+    spread being MAD / 0.6745, or 1.253314 × the mean absolute deviation when MAD is 0, or 0
+    for a sample that does not vary at all."""
     median = statistics.median(sample)
     deviations = [abs(x - median) for x in sample]
     mad = statistics.median(deviations)
     if mad > 0:
-        return _MAD_SCALE * (value - median) / mad
-    mean_ad = statistics.fmean(deviations)
-    if mean_ad > 0:
-        return (value - median) / (_MEAN_AD_SCALE * mean_ad)
-    if value == median:
-        return 0.0
-    return math.copysign(math.inf, value - median)
+        return median, mad / _MAD_SCALE
+    return median, _MEAN_AD_SCALE * statistics.fmean(deviations)
 
 
-def _spread(sample: Sequence[float]) -> float:
-    """The denominator ``modified_z`` divides by (0 for a constant sample)."""
-    median = statistics.median(sample)
-    deviations = [abs(x - median) for x in sample]
-    mad = statistics.median(deviations)
-    return mad / _MAD_SCALE if mad > 0 else _MEAN_AD_SCALE * statistics.fmean(deviations)
+def z_score(value: float, median: float, spread: float) -> float:
+    """±inf when the reference does not vary and ``value`` differs from it."""
+    if spread > 0:
+        return (value - median) / spread
+    return 0.0 if value == median else math.copysign(math.inf, value - median)
+
+
+def modified_z(value: float, sample: Sequence[float]) -> float:
+    """The modified z-score of ``value`` against ``sample`` (see the module's docstring)."""
+    return z_score(value, *robust_reference(sample))
 
 
 @dataclass(frozen=True)
@@ -124,35 +125,54 @@ def history_outliers(field_id: int, values: Mapping[str, int],
     found = []
     for column in CHECKED_COLUMNS:
         value = values[column]
-        sample = [past[column] for past in history]
-        median = statistics.median(sample)
-        score = modified_z(value, sample)
+        median, spread = robust_reference([past[column] for past in history])
+        score = z_score(value, median, spread)
         if not _is_outlier(value, median, score):
             continue
         if same_period_last_year is not None:
             seasonal = same_period_last_year[column]
-            spread = _spread(sample)
-            seasonal_score = (value - seasonal) / spread if spread > 0 else (
-                0.0 if value == seasonal else math.copysign(math.inf, value - seasonal))
-            if not _is_outlier(value, seasonal, seasonal_score):
+            if not _is_outlier(value, seasonal, z_score(value, seasonal, spread)):
                 continue  # last year's same period looked the same: a season, not an error
-        found.append(Outlier(field_id, column, value, HISTORY, median, score, len(sample)))
+        found.append(Outlier(field_id, column, value, HISTORY, median, score, len(history)))
     return found
 
 
+@dataclass(frozen=True)
+class PeerReference:
+    """One column of one field across the units compared: computed once for all of them."""
+
+    median: float  # of the counts, shown to users
+    log_median: float
+    log_spread: float
+    size: int
+
+
+def peer_references(lines: Sequence[Mapping[str, int]]) -> dict[str, PeerReference]:
+    """Per checked column, the reference of a field's lines across the compared units."""
+    references = {}
+    for column in CHECKED_COLUMNS:
+        raw = [line[column] for line in lines]
+        log_median, log_spread = robust_reference([math.log1p(x) for x in raw])
+        references[column] = PeerReference(statistics.median(raw), log_median, log_spread,
+                                           len(raw))
+    return references
+
+
 def peer_outliers(field_id: int, values: Mapping[str, int],
-                  peers: Sequence[Mapping[str, int]]) -> list[Outlier]:
-    """Figures of one line departing from the same line of comparable units."""
-    if len(peers) < MIN_PEERS:
-        return []
+                  references: Mapping[str, PeerReference]) -> list[Outlier]:
+    """Figures of one line departing from the same line of the units of its level in its
+    province (``peer_references`` of all of them, this one included: one value among nine or
+    more moves neither a median nor a MAD much)."""
     found = []
     for column in CHECKED_COLUMNS:
+        reference = references[column]
+        if reference.size - 1 < MIN_PEERS:
+            return []
         value = values[column]
-        raw = [peer[column] for peer in peers]
-        score = modified_z(math.log1p(value), [math.log1p(x) for x in raw])
-        median = statistics.median(raw)
-        if _is_outlier(value, median, score):
-            found.append(Outlier(field_id, column, value, PEERS, median, score, len(raw)))
+        score = z_score(math.log1p(value), reference.log_median, reference.log_spread)
+        if _is_outlier(value, reference.median, score):
+            found.append(Outlier(field_id, column, value, PEERS, reference.median, score,
+                                 reference.size - 1))
     return found
 
 
@@ -171,11 +191,11 @@ def history_codes(period: ReportingPeriod) -> list[str]:
 
 def _peer_units(unit: AdministrativeUnit):
     """Units compared with ``unit``: same list and level, same province (provinces: every
-    province of the list)."""
+    province of the list), ``unit`` included."""
     peers = AdministrativeUnit.objects.filter(unit_list=unit.unit_list, level=unit.level)
     if unit.level != Level.PROVINCE:
         peers = peers.filter(province_id=unit.province_id)
-    return peers.exclude(pk=unit.pk)
+    return peers
 
 
 @dataclass(frozen=True)
@@ -208,15 +228,22 @@ def find_outliers(subjects: Iterable[Subject]) -> dict[tuple[int, int], list[Out
         unit = subject.unit
         groups[(subject.period.pk, unit.unit_list, unit.level,
                 unit.province_id if unit.level != Level.PROVINCE else None)].append(subject)
-    peers: dict[tuple, dict[int, list[tuple[int, dict]]]] = {}
+    # Per group and field, the lines of every unit as they will stand: stored counted figures,
+    # replaced by the figures being checked. One reference per column, for all of them.
+    references: dict[tuple, dict[int, dict[str, PeerReference]]] = {}
     for key, members in groups.items():
-        by_field: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+        by_field: dict[int, dict[int, Mapping[str, int]]] = defaultdict(dict)
         rows = (counted_lines().filter(report__period_id=key[0],
                                        report__unit__in=_peer_units(members[0].unit).values("pk"))
                 .values_list("report__unit_id", "field_id", *CHECKED_COLUMNS))
         for unit_id, field_id, *counts in rows:
-            by_field[field_id].append((unit_id, dict(zip(CHECKED_COLUMNS, counts, strict=True))))
-        peers[key] = by_field
+            by_field[field_id][unit_id] = dict(zip(CHECKED_COLUMNS, counts, strict=True))
+        for member in members:
+            for field_id, values in member.lines.items():
+                by_field[field_id][member.unit.pk] = values
+        references[key] = {field_id: peer_references(list(lines.values()))
+                           for field_id, lines in by_field.items()
+                           if len(lines) > MIN_PEERS}
 
     found: dict[tuple[int, int], list[Outlier]] = {}
     for subject in subjects:
@@ -232,9 +259,8 @@ def find_outliers(subjects: Iterable[Subject]) -> dict[tuple[int, int], list[Out
             sample = [past[code] for code in codes if code in past]
             outliers += history_outliers(field_id, values, sample,
                                          past.get(last_year))
-            others = [counts for unit_id, counts in peers[key].get(field_id, [])
-                      if unit_id != unit.pk]
-            outliers += peer_outliers(field_id, values, others)
+            if field_id in references[key]:
+                outliers += peer_outliers(field_id, values, references[key][field_id])
         found[(unit.pk, period.pk)] = outliers
     return found
 

@@ -8,6 +8,7 @@ from cchc.quality.outliers import (
     history_outliers,
     modified_z,
     peer_outliers,
+    peer_references,
 )
 from tests import factories
 
@@ -93,16 +94,23 @@ def test_too_short_a_history_says_nothing():
     assert history_outliers(7, line(5000), history, same_period_last_year=None) == []
 
 
+def among(peers, value):
+    """``value``'s line checked against the peers' lines and itself."""
+    return peer_outliers(7, line(value), peer_references([*peers, line(value)]))
+
+
 def test_peers_flag_a_figure_orders_of_magnitude_away():
     peers = [line(n) for n in (150, 220, 400, 90, 310, 180, 260, 130, 500, 205)]
-    found = peer_outliers(7, line(40_000), peers)
+    found = among(peers, 40_000)
     assert {o.basis for o in found} == {PEERS}
     assert "received_total" in flagged(found)
+    assert found[0].sample_size == 10 and found[0].median == 220  # the 11 values
     assert "so với các đơn vị cùng cấp trong tỉnh" in found[0].explanation
     # A big commune among small ones is not an error: sizes differ.
-    assert peer_outliers(7, line(900), peers) == []
+    assert among(peers, 900) == []
 
 
 def test_too_few_peers_say_nothing():
-    peers = [line(n) for n in (150, 220, 400)]
-    assert peer_outliers(7, line(40_000), peers) == []
+    peers = [line(n) for n in (150, 220, 400, 90, 310, 180, 260)]  # 7 others
+    assert among(peers, 40_000) == []
+    assert among([*peers, line(300)], 40_000) != []  # 8 others: enough
