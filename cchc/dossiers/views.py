@@ -103,14 +103,21 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
     return True, version
 
 
-@require_POST
-def review(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
-    unit, period = _unit_and_period(request, unit_list, code, period)
+def _report_to_review(request, unit_list, code, period_code):
+    """The stored report, for its approver (or an administrator) only: 404 outside the user's
+    scope or without a report, 403 for anyone else."""
+    unit, period = _unit_and_period(request, unit_list, code, period_code)
     current = selectors.report_for(unit, period)
     if current is None:
         raise Http404
     if not can_review(request.user, unit, period.end):
         raise PermissionDenied(_("Bạn không phải người phê duyệt báo cáo này."))
+    return unit, period, current
+
+
+@require_POST
+def review(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    unit, period, current = _report_to_review(request, unit_list, code, period)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chưa rõ quyết định: hãy chọn Phê duyệt hoặc Trả lại (kèm ý "
@@ -134,12 +141,7 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
 @require_POST
 def flag_check(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """The reviewer marks a flagged figure as checked, with a note saying why it is right."""
-    unit, period = _unit_and_period(request, unit_list, code, period)
-    current = selectors.report_for(unit, period)
-    if current is None:
-        raise Http404
-    if not can_review(request.user, unit, period.end):
-        raise PermissionDenied(_("Chỉ người phê duyệt báo cáo này được xác nhận đã kiểm tra."))
+    unit, period, current = _report_to_review(request, unit_list, code, period)
     flag = current.outlier_flags.filter(pk=request.POST.get("flag") or None).first() \
         if (request.POST.get("flag") or "").isdigit() else None
     if flag is None:
