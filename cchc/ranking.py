@@ -24,3 +24,21 @@ def competition_ranks(values: Mapping[Hashable, object], *, descending: bool = T
 def unranked_last(rank: int | None) -> int:
     """A sort key that puts every ranked row (1, 2, 2, 4, …) before the unranked ones."""
     return rank if rank is not None else 10**9
+
+
+class PointsAndRank:
+    """What every PAR result shows the same way, whether computed (``ParResult``), stored
+    (``ParAssessment``) or published (``PublishedParRow``): needs ``points``, ``max_points``,
+    ``rank`` and ``rank_of``."""
+
+    @property
+    def index_percent(self):
+        """Points over the maximum, in % (unrounded); None without points or maximum."""
+        if self.points is None or not self.max_points:
+            return None
+        return self.points / self.max_points * 100
+
+    @property
+    def rank_display(self) -> str:
+        """"3/13", or "–" when unranked."""
+        return f"{self.rank}/{self.rank_of}" if self.rank else "–"

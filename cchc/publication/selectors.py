@@ -11,7 +11,7 @@ from django.http import Http404
 
 from cchc.periods.models import ReportingPeriod
 from cchc.publication.models import PublicPage, RankingPublication
-from cchc.ranking import competition_ranks, unranked_last
+from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
 from cchc.scores.models import AssessmentStatus, ParAssessment, ParBand, SchemeLevel
 from cchc.units.models import AdministrativeUnit, Level
 from reports.kpis import KPIS, RANKABLE, kpi_values
@@ -129,7 +129,7 @@ SCHEME_LEVEL_ORDER = {SchemeLevel.PROVINCE: 0, SchemeLevel.DEPARTMENT: 1,
 
 
 @dataclass
-class PublishedParRow:
+class PublishedParRow(PointsAndRank):
     """A published PAR assessment as published: stored points, maximum, rank, set size and
     band (nothing computed again from the scores, which stay internal)."""
 
@@ -140,16 +140,6 @@ class PublishedParRow:
     rank: int | None
     rank_of: int | None
     band: str
-
-    @property
-    def index_percent(self) -> Decimal | None:
-        if self.points is None or not self.max_points:
-            return None
-        return self.points / self.max_points * 100
-
-    @property
-    def rank_display(self) -> str:
-        return f"{self.rank}/{self.rank_of}" if self.rank else "–"
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.formatting import format_points
+from cchc.ranking import PointsAndRank
 
 
 class SchemeLevel(models.TextChoices):
@@ -150,7 +151,7 @@ class AssessmentStatus(models.TextChoices):
     PUBLISHED = "published", _("Đã công bố")
 
 
-class ParAssessment(models.Model):
+class ParAssessment(PointsAndRank, models.Model):
     """A unit's assessment against a scheme; once published it carries its result and rank.
 
     ``index_percent`` = ``points`` / ``max_points`` × 100. The rank is stored with the size of the
@@ -203,16 +204,6 @@ class ParAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} – {self.scheme}"
 
-    @property
-    def index_percent(self) -> Decimal | None:
-        """Points over maximum, in % (unrounded)."""
-        if self.points is None or not self.max_points:
-            return None
-        return self.points / self.max_points * 100
-
-    @property
-    def rank_display(self) -> str:
-        return f"{self.rank}/{self.rank_of}" if self.rank else "–"
 
 
 class ParScore(models.Model):

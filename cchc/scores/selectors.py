@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from cchc.ranking import competition_ranks, unranked_last
+from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
 from cchc.satisfaction.selectors import sipas_for
 from cchc.scores.models import (
     AssessmentStatus,
@@ -32,8 +32,6 @@ from cchc.scores.models import (
     SchemeLevel,
 )
 from cchc.units.models import AdministrativeUnit, Level, UnitList
-
-HUNDRED = Decimal(100)
 
 
 @dataclass
@@ -48,7 +46,7 @@ class AreaResult:
 
 
 @dataclass
-class ParResult:
+class ParResult(PointsAndRank):
     unit: AdministrativeUnit
     assessment: ParAssessment
     points: Decimal | None
@@ -60,17 +58,6 @@ class ParResult:
     previous: ParResult | None = None
     #: The unit's SIPAS of the same year, shown beside the index (not part of it).
     sipas_overall: Decimal | None = None
-
-    @property
-    def index_percent(self) -> Decimal | None:
-        """Points over the scheme's maximum, in % (unrounded)."""
-        if self.points is None or not self.max_points:
-            return None
-        return self.points / self.max_points * HUNDRED
-
-    @property
-    def rank_display(self) -> str:
-        return f"{self.rank}/{self.rank_of}" if self.rank else "–"
 
     @property
     def rank_key(self) -> int:
