@@ -11,6 +11,8 @@ urlpatterns = [
     path("<str:unit_list>/<str:code>/<period:period>/duyet/", views.review, name="review"),
     path("<str:unit_list>/<str:code>/<period:period>/kiem-tra-canh-bao/", views.flag_check,
          name="flag_check"),
+    path("<str:unit_list>/<str:code>/<period:period>/bat-thuong/", views.outlier_check,
+         name="outlier_check"),
     path("<str:unit_list>/<str:code>/<period:period>/lich-su/", views.history, name="history"),
     path("<str:unit_list>/<str:code>/<period:period>/mau-excel/", views.template,
          name="template"),

@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
 from cchc.quality import services as quality_services
+from cchc.quality.outliers import Subject, find_outliers
 from cchc.units.models import AdministrativeUnit
 from cchc.units.selectors import unit_successors
 
@@ -101,6 +102,27 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
         return False, version
     messages.success(request, _("Đã gửi báo cáo.") if submit else _("Đã lưu bản nháp."))
     return True, version
+
+
+@require_POST
+def outlier_check(request: HttpRequest, unit_list: str, code: str, period: str) -> JsonResponse:
+    """The outlier rule on the figures being typed (the entry form asks as the clerk types):
+    the same ``find_outliers`` as on saving, nothing stored. Rows that do not validate yet are
+    left out (their error shows on saving)."""
+    unit, period = _unit_and_period(request, unit_list, code, period)
+    if not can_enter(request.user, unit):
+        raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
+    forms = [form for form in _line_forms(unit, period, None, request.POST) if form.is_valid()]
+    found = find_outliers([Subject(unit, period, {form.procedure_field.pk: form.figures
+                                                  for form in forms})])
+    checked = {(f.field_id, f.column, f.basis, f.value)
+               for f in quality_selectors.report_flags(selectors.report_for(unit, period))
+               if not f.is_open}
+    return JsonResponse({"flags": [
+        {"field": o.field_id, "column": o.column, "label": str(o.short_label),
+         "explanation": o.explanation,
+         "checked": (o.field_id, o.column, o.basis, o.value) in checked}
+        for o in found.get((unit.pk, period.pk), [])]})
 
 
 def _report_to_review(request, unit_list, code, period_code):

@@ -99,6 +99,10 @@ class Outlier:
         return self.score > 0
 
     @property
+    def short_label(self) -> str:
+        return _("Cao bất thường") if self.is_high else _("Thấp bất thường")
+
+    @property
     def explanation(self) -> str:
         """"Cao bất thường so với các kỳ trước của đơn vị: trung vị 120 (8 kỳ), z = 7,3"."""
         score = "∞" if math.isinf(self.score) else f"{abs(self.score):.1f}".replace(".", ",")
@@ -107,7 +111,7 @@ class Outlier:
             "n": self.sample_size}
         return _("%(direction)s %(basis)s: trung vị %(median)s (%(sample)s), |z| = "
                  "%(score)s") % {
-            "direction": _("Cao bất thường") if self.is_high else _("Thấp bất thường"),
+            "direction": self.short_label,
             "basis": BASIS_LABELS[self.basis], "median": format_count(round(self.median)),
             "sample": sample, "score": score}
 

@@ -38,3 +38,55 @@
   table.addEventListener("input", refresh);
   refresh();
 })();
+
+// Outlier warnings as the clerk types: the server applies the same rule as on saving
+// (cchc/quality/outliers.py) to the figures on the form and says which cells to check. A
+// warning, never a block; nothing is stored until the form is saved.
+(function () {
+  const form = document.getElementById("report-form");
+  const table = document.getElementById("report-table");
+  if (!form || !table || !form.dataset.outlierUrl) return;
+  let timer = null;
+  let asked = 0;
+
+  function cellOf(field, column) {
+    const row = table.querySelector(`tr[data-field="${field}"]`);
+    if (!row) return null;
+    const place = row.querySelector(`input[data-column="${column}"], [data-total="${column}"]`);
+    return place ? place.closest("td") : null;
+  }
+
+  function show(flags) {
+    table.querySelectorAll(".outlier-flag").forEach((element) => element.remove());
+    for (const flag of flags) {
+      const cell = cellOf(flag.field, flag.column);
+      if (!cell) continue;
+      const note = document.createElement("div");
+      note.className = "form-text outlier-flag " +
+        (flag.checked ? "text-success-emphasis" : "text-warning-emphasis");
+      note.setAttribute("role", "status");
+      note.title = flag.explanation;
+      note.textContent = "⚠ " + flag.label + (flag.checked ? " · " + form.dataset.checkedText : "");
+      cell.appendChild(note);
+    }
+  }
+
+  async function check() {
+    const ticket = ++asked;
+    try {
+      const response = await fetch(form.dataset.outlierUrl, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok || ticket !== asked) return;
+      show((await response.json()).flags);
+    } catch (error) {
+      // Offline or the server is busy: the check runs again on saving.
+    }
+  }
+
+  table.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 600);
+  });
+})();

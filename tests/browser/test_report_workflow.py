@@ -112,9 +112,13 @@ def test_an_implausible_figure_is_flagged_and_the_reviewer_checks_it(page, real_
         "received_online": 1250, "received_in_person": 0, "received_postal": 0,
         "received_carried_over": 0, "resolved_early": 0, "resolved_on_time": 1250,
         "resolved_late": 0, "pending_in_time": 0, "pending_overdue": 0})
+    # Warned while typing, before anything is saved.
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Hộ tịch"))
+    expect(row.locator(".outlier-flag")).to_have_count(3)
+    expect(row.locator('input[data-column="received_online"]').locator("xpath=..")).to_contain_text(
+        "Cao bất thường")
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_text("Đã gửi báo cáo.")).to_be_visible()
-    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Hộ tịch"))
     expect(row.locator(".outlier-flag")).to_have_count(3)
     expect(row.locator(".outlier-flag").first).to_contain_text("Cao bất thường")
     expect(row.locator(".outlier-flag a").first).to_have_attribute(

@@ -47,12 +47,7 @@ def people():
 
 def post_report(client, ho_tich_received: int, *, version: int, submit: bool = False):
     """The web form of Xã An Mỹ for the quarter: every field 40 dossiers, Hộ tịch as given."""
-    data = {"version": version, "submit" if submit else "save": "1"}
-    for field in ProcedureField.objects.for_level(Level.COMMUNE):
-        values = line(ho_tich_received if field.name == "Hộ tịch" else 40)
-        for name in excel.COUNT_LETTERS:
-            if name not in ("received_total", "resolved_total", "pending_total"):
-                data[f"f{field.pk}-{name}"] = values[name]
+    data = {"version": version, "submit" if submit else "save": "1", **form_post(ho_tich_received)}
     return client.post(reverse("dossiers:report", args=["2008", AN_MY, QUARTER]), data)
 
 
@@ -235,3 +230,35 @@ def test_refresh_flags_raises_flags_on_bulk_loaded_reports_and_keeps_checks(setu
     assert OutlierFlag.objects.get(column="received_total").note == "đã xác minh"
     with pytest.raises(CommandError, match="Không có kỳ báo cáo 2031-Q1"):
         call_command("refresh_flags", period=["2031-Q1"])
+
+
+def test_the_form_asks_while_typing_and_nothing_is_stored(client, people, setup):
+    _an_my, ho_tich = setup
+    check = reverse("dossiers:outlier_check", args=["2008", AN_MY, QUARTER])
+    client.force_login(people["staff"])
+    answer = client.post(check, form_post(1250)).json()
+    assert {(f["field"], f["column"]) for f in answer["flags"]} == {
+        (ho_tich.pk, "received_total"), (ho_tich.pk, "received_online"),
+        (ho_tich.pk, "resolved_total")}
+    assert answer["flags"][0]["label"] == "Cao bất thường"
+    assert "trung vị 124 (8 kỳ)" in answer["flags"][0]["explanation"]
+    assert not answer["flags"][0]["checked"]
+    assert client.post(check, form_post(127)).json() == {"flags": []}
+    assert not OutlierFlag.objects.exists()
+    assert not DossierLine.objects.filter(report__period__code=QUARTER).exists()
+    assert client.get(check).status_code == 405
+    # Only those who may enter the unit's figures ask; others are refused or not told.
+    client.force_login(people["reviewer"])
+    assert client.post(check, form_post(1250)).status_code == 403
+    client.force_login(factories.user("other", unit_code="31552"))
+    assert client.post(check, form_post(1250)).status_code == 404
+
+
+def form_post(ho_tich_received: int) -> dict:
+    data = {}
+    for field in ProcedureField.objects.for_level(Level.COMMUNE):
+        values = line(ho_tich_received if field.name == "Hộ tịch" else 40)
+        for name in excel.COUNT_LETTERS:
+            if name not in ("received_total", "resolved_total", "pending_total"):
+                data[f"f{field.pk}-{name}"] = values[name]
+    return data
