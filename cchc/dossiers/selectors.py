@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import can_review, units_in_scope
@@ -197,10 +197,13 @@ def due_quarters(unit: AdministrativeUnit, today: datetime.date, limit: int = 6)
 
 
 def reports_awaiting_review(user) -> list[DossierReport]:
-    """Submitted reports that ``user`` is the one to approve or return, oldest first."""
+    """Submitted reports that ``user`` is the one to approve or return, oldest first, each with
+    ``open_flags``: how many of its outlier flags nobody has checked yet."""
     candidates = (
         DossierReport.objects.filter(status=ReportStatus.SUBMITTED,
                                      unit__in=units_in_scope(user))
+        .annotate(open_flags=Count("outlier_flags",
+                                   filter=Q(outlier_flags__status="open")))
         .select_related("unit", "unit__parent", "unit__province", "period")
         .order_by("submitted_at")
     )

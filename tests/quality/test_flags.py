@@ -100,6 +100,8 @@ def test_the_reviewer_marks_a_flag_checked_with_a_note(client, people):
     assert client.post(check, {"flag": flag.pk, "note": "đúng"}).status_code == 403
 
     client.force_login(people["reviewer"])
+    inbox = client.get(reverse("dossiers:inbox")).content.decode()
+    assert "⚠ 3 số liệu bất thường" in inbox  # seen before the report is even opened
     page = report_page(client).content.decode()
     assert "Số liệu bất thường cần kiểm tra" in page and "3 chưa kiểm tra" in page
     # Without a note nothing changes and the reviewer is told what to write.
