@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cchc.accounts.access import CommandLineOperator
 from cchc.accounts.models import Role
 from cchc.accounts.services import account_assign
 from cchc.demo import public
@@ -31,6 +32,7 @@ from cchc.dossiers.models import DataSource, ProcedureField, ReportStatus
 from cchc.dossiers.services import ReportData, dossier_reports_replace
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.periods.services import periods_ensure_years
+from cchc.publication.services import PublicationRefused, public_page_set, ranking_publish
 from cchc.quality.services import flags_refresh_periods
 from cchc.ranking import competition_ranks
 from cchc.scores.models import (
@@ -91,6 +93,7 @@ class DemoSummary:
     service_values: int = 0
     sipas: int = 0
     open_flags: int = 0
+    publications: int = 0
     accounts: tuple[DemoAccount, ...] = ACCOUNTS
 
 
@@ -118,9 +121,35 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     latest = list(ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, cutoff_end__lte=today)
                   .order_by("-end")[:2])
     summary.open_flags = flags_refresh_periods(periods=latest)
+    summary.publications = _publish_results(latest[-1] if len(latest) > 1 else None)
     summary.assessments = _load_par_results()
     summary.service_values, summary.sipas = load_service_demo(today)
     return summary
+
+
+def _publish_results(quarter: ReportingPeriod | None) -> int:
+    """The demo's provinces show a public results page (/cong-khai/): the last quarter of the
+    old list (2025-Q2) and, for the new provinces, the quarter before the latest (its reports
+    are all approved), published as the provincial office would."""
+    operator = CommandLineOperator()
+    published = 0
+    for province in AdministrativeUnit.objects.filter(level=Level.PROVINCE).filter(
+            Q(unit_list=UnitList.BEFORE_2025, code__in=OLD_PROVINCES)
+            | Q(unit_list=UnitList.FROM_2025, code__in=AdministrativeUnit.objects.filter(
+                unit_list=UnitList.FROM_2025, level=Level.COMMUNE,
+                predecessor_links__predecessor__province__code__in=OLD_PROVINCES,
+            ).values("province__code"))):
+        period = (ReportingPeriod.objects.get(code="2025-Q2")
+                  if province.unit_list == UnitList.BEFORE_2025 else quarter)
+        if period is None:
+            continue
+        public_page_set(user=operator, province=province, enabled=True)
+        try:
+            ranking_publish(user=operator, province=province, period=period)
+        except PublicationRefused:
+            continue  # not past its deadline, or reports still waiting: nothing to publish
+        published += 1
+    return published
 
 
 def _lock_old_periods(today: datetime.date) -> None:

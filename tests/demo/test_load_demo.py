@@ -184,3 +184,20 @@ def test_demo_service_index_and_sipas_figures(demo):
     assert IndicatorValue.objects.filter(unit=old("31564")).count() == 4 * entered
     assert SipasResult.objects.get(unit=old("31564"), year=2022).overall > 70
     assert demo.service_values > 0 and demo.sipas == SipasResult.objects.count()
+
+
+def test_the_demo_shows_flags_to_check_and_a_public_results_page(demo, client):
+    from django.urls import reverse
+
+    from cchc.quality.models import OutlierFlag
+
+    assert demo.open_flags == OutlierFlag.objects.filter(status="open").count() > 0
+    assert demo.publications == 4  # Sóc Trăng and Đắk Nông 2025-Q2; Cần Thơ and Lâm Đồng
+    page = client.get(reverse("public:ranking", args=["2008", "94", "2025-Q2"]))
+    assert page.status_code == 200  # without logging in
+    assert "Xã An Mỹ" in page.content.decode()
+    # The latest quarter, still under review, is not public.
+    latest = ReportingPeriod.objects.filter(kind="quarter", cutoff_end__lte=TODAY).order_by(
+        "-end").first()
+    assert client.get(reverse("public:ranking", args=["2025", "92", latest.code])
+                      ).status_code == 404

@@ -36,8 +36,9 @@ class Command(BaseCommand):
         self.stdout.write(_(
             "Kỳ báo cáo: %(periods)s; báo cáo hồ sơ: %(reports)s (%(lines)s dòng); "
             "kết quả Chỉ số CCHC: %(results)s; cảnh báo số liệu bất thường chưa kiểm tra: "
-            "%(flags)s."
-        ) % {"periods": format_count(summary.periods), "reports": format_count(summary.reports),
+            "%(flags)s; quý đã công bố trên trang công khai: %(published)s."
+        ) % {"published": format_count(summary.publications),
+             "periods": format_count(summary.periods), "reports": format_count(summary.reports),
              "lines": format_count(summary.lines), "results": format_count(summary.assessments),
              "flags": format_count(summary.open_flags)})
         if options["scale"] == "national":
