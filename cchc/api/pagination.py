@@ -27,7 +27,7 @@ def _positive(request, name: str, maximum: int | None = None) -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-        allowed = f"1–{maximum}" if maximum else _("số nguyên từ 1")
+        allowed = f"1–{maximum}" if maximum else "≥ 1"
         raise BadParameter(name, _("«%(name)s» phải là số nguyên %(allowed)s, không phải "
                                    "«%(value)s».") % {"name": name, "allowed": allowed,
                                                       "value": raw[:40]}, [allowed])

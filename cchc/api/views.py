@@ -166,7 +166,7 @@ class PeriodList(ReadOnlyView):
         year = request.query_params.get("year")
         if year:
             if not (year.isascii() and year.isdigit()):
-                raise data.BadParameter("year", "«year»: số nguyên, ví dụ 2024.",
+                raise data.BadParameter("year", _("«year»: số nguyên, ví dụ 2024."),
                                         [f"{data.YEARS[0]}–{data.YEARS[1]}"])
             periods = periods.filter(year=data.year_param(int(year)))
         return self.paginate(periods, {}, out.PeriodPageSerializer, each=data.period_item)
