@@ -61,7 +61,10 @@ def test_province_ranks_sorts_drills_down_and_sees_the_chart(page, real_units):
     first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
     expect(page.locator("#chart-trend")).to_be_visible()
-    page.wait_for_function("Chart.getChart(document.getElementById('chart-trend')) !== undefined")
+    # The canvas is in the page before chart.js has loaded: wait for both (a predicate that
+    # throws is not retried).
+    page.wait_for_function("typeof Chart !== 'undefined' && "
+                           "Chart.getChart(document.getElementById('chart-trend')) !== undefined")
     expect(page.locator('[data-kpi="on_time_rate"]')).not_to_have_text("–")
     screenshot(page, "dashboard")
     assert serious_accessibility_violations(page) == []
