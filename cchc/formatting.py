@@ -31,6 +31,11 @@ def format_percent(ratio: Decimal | float | None, places: int = 2) -> str:
     return f"{whole},{fraction} %" if fraction else f"{whole} %"
 
 
+def format_decimal(value: Decimal | float, places: int = 1) -> str:
+    """A measured number, rounded half up: 168.84 → "168,8", 3.5 → "3,5", 48.0 → "48"."""
+    return format_points(round_half_up(Decimal(str(value)), places))
+
+
 def format_points(value: Decimal) -> str:
     """PAR points: 85.40 → "85,4", 10 → "10", 1234.5 → "1.234,5"."""
     whole, _, fraction = f"{Decimal(value).normalize():f}".partition(".")

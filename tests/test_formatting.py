@@ -38,3 +38,12 @@ def test_points_drop_trailing_zeros():
 def test_shown_points_round_half_up_everywhere():
     assert round_half_up(Decimal("90.925")) == Decimal("90.93")  # not banker's 90.92
     assert _two_places(Decimal("90.925")) == "90.93" and _points(Decimal("90.925")) == "90,93"
+
+
+def test_measured_numbers_round_half_up_with_a_comma():
+    from cchc.formatting import format_decimal
+
+    assert format_decimal(168.84) == "168,8"
+    assert format_decimal(3.5) == "3,5"
+    assert format_decimal(2.25) == "2,3"  # half up, not to even
+    assert format_decimal(48.0) == "48"

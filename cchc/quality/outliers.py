@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD
 from cchc.dossiers.selectors import counted_lines
-from cchc.formatting import format_count
+from cchc.formatting import format_count, format_decimal
 from cchc.periods.codes import PeriodSpec
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level
@@ -105,7 +105,7 @@ class Outlier:
     @property
     def explanation(self) -> str:
         """"Cao bất thường so với các kỳ trước của đơn vị: trung vị 120 (8 kỳ), z = 7,3"."""
-        score = "∞" if math.isinf(self.score) else f"{abs(self.score):.1f}".replace(".", ",")
+        score = "∞" if math.isinf(self.score) else format_decimal(abs(self.score))
         sample = (ngettext("%(n)s kỳ", "%(n)s kỳ", self.sample_size) if self.basis == HISTORY
                   else ngettext("%(n)s đơn vị", "%(n)s đơn vị", self.sample_size)) % {
             "n": self.sample_size}

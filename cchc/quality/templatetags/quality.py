@@ -1,5 +1,6 @@
 from django import template
 
+from cchc.formatting import format_decimal
 from cchc.quality import outliers
 
 register = template.Library()
@@ -10,6 +11,6 @@ def outlier_method():
     """How flags are raised, with the thresholds in force: shown wherever flags are."""
     return {"history": outliers.HISTORY_PERIODS, "min_history": outliers.MIN_HISTORY,
             "min_peers": outliers.MIN_PEERS,
-            "threshold": f"{outliers.Z_THRESHOLD}".replace(".", ","),
+            "threshold": format_decimal(outliers.Z_THRESHOLD),
             "min_difference": outliers.MIN_DIFFERENCE,
             "columns": outliers.checked_column_numbers()}
