@@ -20,6 +20,7 @@ from cchc.dossiers.models import (
     RollupScope,
 )
 from cchc.periods.models import ReportingPeriod
+from cchc.quality.models import FlagStatus
 from cchc.units.models import AdministrativeUnit
 
 #: Counts of what happened during a period: a longer period sums its quarters'.
@@ -203,7 +204,7 @@ def reports_awaiting_review(user) -> list[DossierReport]:
         DossierReport.objects.filter(status=ReportStatus.SUBMITTED,
                                      unit__in=units_in_scope(user))
         .annotate(open_flags=Count("outlier_flags",
-                                   filter=Q(outlier_flags__status="open")))
+                                   filter=Q(outlier_flags__status=FlagStatus.OPEN)))
         .select_related("unit", "unit__parent", "unit__province", "period")
         .order_by("submitted_at")
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,15 +71,19 @@ class OutlierFlag(models.Model):
         return self.status == FlagStatus.OPEN
 
     @property
-    def short_label(self) -> str:
-        """What fits under a cell: "Cao bất thường", the rest in the list of flags."""
-        return str(_("Cao bất thường") if self.score > 0 else _("Thấp bất thường"))
-
-    @property
-    def explanation(self) -> str:
-        """The same sentence as the warning shown before saving."""
+    def outlier(self):
+        """The stored flag as the rule states it, so that it reads the same words as the
+        warning shown before saving (``short_label``, ``explanation``)."""
         from cchc.quality.outliers import Outlier
 
         return Outlier(self.field_id, self.column, self.value, self.basis, float(self.median),
-                       self.score if abs(self.score) < 1e9 else self.score * math.inf,
-                       self.sample_size).explanation
+                       self.score, self.sample_size)
+
+    @property
+    def short_label(self) -> str:
+        """What fits under a cell: "Cao bất thường", the rest in the list of flags."""
+        return str(self.outlier.short_label)
+
+    @property
+    def explanation(self) -> str:
+        return self.outlier.explanation

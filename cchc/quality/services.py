@@ -50,8 +50,7 @@ def flags_refresh(*, reports: Iterable[DossierReport]) -> int:
             keep.add(key)
             flag = existing.get(key)
             median = Decimal(str(round(outlier.median, 1)))
-            score = outlier.score if abs(outlier.score) < 1e9 else (
-                1e9 if outlier.score > 0 else -1e9)
+            score = outlier.score  # ±inf for a reference that never varied: stored as is
             if flag is None:
                 create.append(OutlierFlag(
                     report=report, field_id=outlier.field_id, column=outlier.column,

@@ -264,3 +264,13 @@ def form_post(ho_tich_received: int) -> dict:
             if name not in ("received_total", "resolved_total", "pending_total"):
                 data[f"f{field.pk}-{name}"] = values[name]
     return data
+
+
+def test_a_jump_after_a_constant_history_is_stored_with_an_infinite_score(client, people):
+    an_my, ho_tich = factories.unit(AN_MY), ProcedureField.objects.get(name="Hộ tịch")
+    DossierLine.objects.filter(report__unit=an_my).update(**line(50))  # 8 quarters of 50
+    client.force_login(people["staff"])
+    post_report(client, 200, version=0)
+    flag = OutlierFlag.objects.get(report__unit=an_my, field=ho_tich, column="received_total")
+    assert flag.score == float("inf")
+    assert flag.explanation.endswith("trung vị 50 (8 kỳ), |z| = ∞")
