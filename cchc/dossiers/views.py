@@ -27,7 +27,6 @@ from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
 from cchc.quality import services as quality_services
-from cchc.quality.outliers import Subject, find_outliers
 from cchc.units.models import AdministrativeUnit
 from cchc.units.selectors import unit_successors
 
@@ -60,10 +59,9 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     forms = _line_forms(unit, period, current, request.POST or None, editable)
     flags = quality_selectors.report_flags(current)
     if request.method != "POST":  # flags describe the stored figures, which a GET shows
+        cells = quality_selectors.flags_by_cell(flags)
         for form in forms:
-            for flag in flags:
-                if flag.field_id == form.procedure_field.pk:
-                    form.flags.setdefault(flag.column, []).append(flag)
+            form.flags = cells.get(form.procedure_field.pk, {})
     version = int(request.POST.get("version") or (current.version if current else 0))
     if request.method == "POST" and all(form.is_valid() for form in forms):
         saved, version = _save(request, unit, period, forms, version)
@@ -112,17 +110,14 @@ def outlier_check(request: HttpRequest, unit_list: str, code: str, period: str) 
     unit, period = _unit_and_period(request, unit_list, code, period)
     if not can_enter(request.user, unit):
         raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
-    forms = [form for form in _line_forms(unit, period, None, request.POST) if form.is_valid()]
-    found = find_outliers([Subject(unit, period, {form.procedure_field.pk: form.figures
-                                                  for form in forms})])
-    checked = {(f.field_id, f.column, f.basis, f.value)
-               for f in quality_selectors.report_flags(selectors.report_for(unit, period))
-               if not f.is_open}
+    lines = {form.procedure_field.pk: form.figures
+             for form in _line_forms(unit, period, None, request.POST) if form.is_valid()}
+    warnings = quality_selectors.figures_outliers(unit, period,
+                                                  selectors.report_for(unit, period), lines)
     return JsonResponse({"flags": [
-        {"field": o.field_id, "column": o.column, "label": str(o.short_label),
-         "explanation": o.explanation,
-         "checked": (o.field_id, o.column, o.basis, o.value) in checked}
-        for o in found.get((unit.pk, period.pk), [])]})
+        {"field": w.outlier.field_id, "column": w.outlier.column,
+         "label": str(w.outlier.short_label), "explanation": w.outlier.explanation,
+         "checked": w.checked} for w in warnings]})
 
 
 def _report_to_review(request, unit_list, code, period_code):
@@ -164,8 +159,7 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
 def flag_check(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """The reviewer marks a flagged figure as checked, with a note saying why it is right."""
     unit, period, current = _report_to_review(request, unit_list, code, period)
-    flag = current.outlier_flags.filter(pk=request.POST.get("flag") or None).first() \
-        if (request.POST.get("flag") or "").isdigit() else None
+    flag = quality_selectors.report_flag(current, request.POST.get("flag"))
     if flag is None:
         messages.error(request, _("Không tìm thấy cảnh báo này (số liệu có thể vừa được sửa): "
                                   "hãy xem lại danh sách cảnh báo."))

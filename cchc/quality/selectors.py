@@ -11,6 +11,7 @@ from cchc.dossiers.models import DossierLine
 from cchc.dossiers.selectors import counted_lines, totals_series
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.quality.models import FlagStatus, OutlierFlag
+from cchc.quality.outliers import Outlier, Subject, find_outliers
 from cchc.units.models import AdministrativeUnit
 
 
@@ -20,6 +21,41 @@ def report_flags(report) -> list[OutlierFlag]:
         return []
     return list(OutlierFlag.objects.filter(report=report)
                 .select_related("field", "checked_by").order_by("field__position", "column"))
+
+
+def flags_by_cell(flags: list[OutlierFlag]) -> dict[int, dict[str, list[OutlierFlag]]]:
+    """Field id -> column -> the flags on that cell: what the entry form shows under it."""
+    cells: dict[int, dict[str, list[OutlierFlag]]] = {}
+    for flag in flags:
+        cells.setdefault(flag.field_id, {}).setdefault(flag.column, []).append(flag)
+    return cells
+
+
+def report_flag(report, flag_id: str | None) -> OutlierFlag | None:
+    """One of the report's flags by the id a form posted (None for a missing or foreign id)."""
+    if report is None or not (flag_id or "").isdigit():
+        return None
+    return report.outlier_flags.select_related("field").filter(pk=int(flag_id)).first()
+
+
+@dataclass
+class FigureWarning:
+    """An outlier among figures not saved yet, and whether the same figure's flag was already
+    checked by the reviewer."""
+
+    outlier: Outlier
+    checked: bool
+
+
+def figures_outliers(unit: AdministrativeUnit, period: ReportingPeriod, report,
+                     lines: dict[int, dict[str, int]]) -> list[FigureWarning]:
+    """The outlier rule on figures being typed (``find_outliers``, as on saving), nothing
+    stored; a flag of the stored report on the same figure keeps its check."""
+    found = find_outliers([Subject(unit, period, lines)]).get((unit.pk, period.pk), [])
+    checked = {(f.field_id, f.column, f.basis, f.value) for f in report_flags(report)
+               if not f.is_open}
+    return [FigureWarning(o, (o.field_id, o.column, o.basis, o.value) in checked)
+            for o in found]
 
 
 def flags_in(root: AdministrativeUnit, period: ReportingPeriod,
