@@ -53,13 +53,23 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def cacheable(filters) -> bool:
+    """Whether what the filters choose may be cached: unbound or valid. Invalid filters still
+    filter by their valid fields, so they must not share one cached answer."""
+    return not filters.is_bound or filters.is_valid()
+
+
 def page_key(base: str, request, filters, *, sortable) -> tuple[str, int]:
     """The key and lifetime of a ranking page's cached content: one per sort order, page,
     language and day (the periods offered depend on the date). Only well-formed requests are
-    cached (valid filters, a known sort column, a page number): anything else is rendered
-    without being stored (lifetime 0), so made-up parameters cannot fill the cache."""
+    cached: valid filters, a known sort column, a page number, nothing else in the query and
+    nothing twice. Anything else is rendered without being stored (lifetime 0), so made-up or
+    repeated parameters can neither fill the cache nor put another page under this key."""
     sort, page = request.GET.get("sort", ""), request.GET.get("page", "")
-    well_formed = ((not filters.is_bound or filters.is_valid())
+    known = {"sort", "page", *filters.form.fields}
+    well_formed = (cacheable(filters)
+                   and all(name in known and len(request.GET.getlist(name)) == 1
+                           for name in request.GET)
                    and sort.removeprefix("-") in {"", *sortable}
                    and (page == "" or (page.isdigit() and len(page) <= 5)))
     key = cache_key("page", base, sort, page, get_language(),
@@ -68,9 +78,8 @@ def page_key(base: str, request, filters, *, sortable) -> tuple[str, int]:
 
 
 def filters_key(filters) -> str:
-    if not filters.is_bound:
-        return ""
-    return filter_query(filters) if filters.is_valid() else "invalid"
+    """The chosen filters' part of a cache key (only for ``cacheable`` filters)."""
+    return filter_query(filters) if filters.is_bound else ""
 
 
 def filter_query(filters) -> str:

@@ -84,7 +84,8 @@ def _switch_period(request, name: str, args: list) -> HttpResponse:
 def _ranking_for(request, unit_list, code, period):
     root = get_unit_for_user(request.user, unit_list, code)
     period, previous = ReportingPeriod.objects.with_previous_or_404(period)
-    level = request.GET.get("level")  # checked by the filter form too; a bad one ranks nobody
+    # Checked by the filter form too: a bad level ranks the direct children, uncached.
+    level = request.GET.get("level")
     level = int(level) if level in (str(Level.DISTRICT), str(Level.COMMUNE)) else None
     candidates = selectors.ranking_units(root, period, level=level)
     filters = RankingFilter(request.GET or None, queryset=candidates, root=root)
@@ -102,8 +103,10 @@ def _ranking_page(request, scope: tuple, period, previous, units, filters) -> di
     base = caching.cache_key(*scope, caching.filters_key(filters), period.code, kpi_key,
                              caching.figures_stamp(period, previous))
     def ranked():
-        figures = caching.cached(base, lambda: selectors.ranking_figures(
-            list(units.values_list("pk", flat=True)), period, previous, kpi_key))
+        def compute():
+            return selectors.ranking_figures(list(units.values_list("pk", flat=True)), period,
+                                             previous, kpi_key)
+        figures = caching.cached(base, compute) if caching.cacheable(filters) else compute()
         return selectors.ranking(units, period, kpi_key, figures)
 
     result = SimpleLazyObject(ranked)

@@ -187,3 +187,29 @@ def test_a_dashboard_is_served_again_from_the_cache_until_its_figures_change(off
     DossierLine.objects.filter(report__unit=an_my).update(resolved_late=0, resolved_on_time=40)
     rollups_refresh(unit=an_my, period=factories.period(PERIOD))  # as every service does
     assert on_time(office.get(dashboard).content.decode()) == "100,00"
+
+
+def test_a_page_size_or_a_repeated_sort_never_takes_the_place_of_the_usual_page(office):
+    for code in ("31564", "31552", "31555"):
+        file(code, 2)
+
+    def rows(page) -> list[str]:
+        """The unit names in the table as sent (the cached HTML, not the view's context)."""
+        body = table(page).split("<tbody", 1)[1].split("</tbody>", 1)[0]
+        return re.findall(r"<tr", body)
+
+    assert len(rows(get(office, per_page=1)[0])) == 1
+    office.get(URL, {"level": Level.COMMUNE, "sort": ["unit", "-rank"]})
+    usual = get(office)[0]
+    assert len(rows(usual)) == 50  # not the one-row page asked for above
+
+
+def test_invalid_filters_do_not_share_a_cached_ranking(office):
+    file("943", 2)  # huyện Kế Sách's own report
+    # An invalid level with a parent: the valid part still filters (no district is under Kế
+    # Sách), so nobody is ranked here ...
+    office.get(URL, {"level": "9", "parent": factories.unit("943").pk})
+    # ... and that empty answer must not be served for the invalid level alone.
+    everyone = office.get(URL, {"level": "9"})
+    ranked = [row.unit.code for row in everyone.context["ranking"].rows if row.rank is not None]
+    assert ranked == ["943"]
