@@ -14,10 +14,18 @@ class SheetUnreadable(Exception):
     """The file is not a readable workbook, or its first row is not the expected header."""
 
 
+#: One row per unit and indicator (or criterion): a province of 500 communes with 11 indicators
+#: is 5,500; the limit only stops sheets that would hold the server for minutes.
+MAX_LIST_ROWS = 50_000
+
+
 def first_sheet(source, header: tuple[str, ...]) -> tuple[str, list[tuple]]:
     """(title, data rows padded to the header's width) of the first sheet of ``source``."""
     try:
-        sheet = open_checked_workbook(source).worksheets[0]
+        sheet = open_checked_workbook(source, max_rows=MAX_LIST_ROWS, too_many_rows=_(
+            "Một trang tính trong tệp có hơn %(limit)s dòng. Hãy chia số liệu thành nhiều tệp, "
+            "mỗi tệp không quá %(limit)s dòng (giữ dòng tiêu đề ở mỗi tệp), rồi tải lên lần "
+            "lượt.")).worksheets[0]
     except WorkbookInvalid as invalid:
         raise SheetUnreadable(" ".join(error.message for error in invalid.errors)) from invalid
     rows, title = list(sheet.iter_rows(values_only=True)), sheet.title

@@ -33,6 +33,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -384,12 +385,16 @@ def read_workbook(
     return reports
 
 
-def open_checked_workbook(source: str | os.PathLike | BinaryIO, *, size: int | None = None):
+def open_checked_workbook(source: str | os.PathLike | BinaryIO, *, size: int | None = None,
+                          max_rows: int | None = None, too_many_rows: str | None = None):
     """An uploaded workbook, opened only after the checks every upload gets: its size
-    (``CCHC_MAX_UPLOAD_BYTES``), that it is an .xlsx package and not something else, and its
-    unpacked size (zip bombs). ``WorkbookInvalid`` says what is wrong, in Vietnamese."""
+    (``CCHC_MAX_UPLOAD_BYTES``), that it is an .xlsx package and not something else, its
+    unpacked size (zip bombs) and its sheets' rows, counted before parsing (``max_rows``; the
+    form's limit unless the caller reads another kind of sheet, with its own
+    ``too_many_rows`` message holding ``%(limit)s``). ``WorkbookInvalid`` says what is wrong,
+    in Vietnamese."""
     data = _read_bytes(source, size)
-    _check_package(data)
+    _check_package(data, max_rows or MAX_SHEET_ROWS, too_many_rows or _FORM_TOO_MANY_ROWS)
     return _load(data)
 
 
@@ -465,7 +470,7 @@ def _not_xlsx_hint() -> str:
     return _("Hãy tải lên tệp Excel (.xlsx) lập từ biểu mẫu của hệ thống.")
 
 
-def _check_package(data: bytes) -> None:
+def _check_package(data: bytes, max_rows: int, too_many_rows) -> None:
     """Refuse, with a message saying what the file is, anything but an .xlsx package."""
     if not data:
         raise _file_error(_("Tệp rỗng (0 byte). Hãy chọn lại tệp Excel (.xlsx) đã điền số liệu."))
@@ -502,20 +507,24 @@ def _check_package(data: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for entry in entries:
             if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
-                _check_rows(archive, entry)
+                _check_rows(archive, entry, max_rows, too_many_rows)
 
 
 #: Rows a sheet of the template may have: the form has about 40; a sheet with more was not
 #: made from it, and reading a million-row sheet would hold the server for minutes.
 MAX_SHEET_ROWS = 2000
+_FORM_TOO_MANY_ROWS = gettext_lazy(
+    "Một trang tính trong tệp có hơn %(limit)s dòng, trong khi biểu mẫu chỉ có khoảng 40 dòng. "
+    "Hãy tải lên chính tệp biểu mẫu đã điền, không dán thêm dữ liệu khác vào.")
 #: A row's start tag, with or without a namespace prefix (``<row …>``, ``<x:row>``).
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
 _ROW_TAG_KEEP = 32
 
 
-def _check_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+def _check_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, max_rows: int,
+                too_many_rows) -> None:
     """Count a sheet's ``<row`` elements while unpacking it in chunks, before any XML is parsed;
-    refuse past ``MAX_SHEET_ROWS``."""
+    refuse past ``max_rows``."""
     rows, tail = 0, b""
     with archive.open(entry) as stream:
         while chunk := stream.read(1 << 20):
@@ -523,11 +532,8 @@ def _check_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
             # are too few to hold a whole one.
             window = tail + chunk
             rows += len(_ROW_TAG.findall(window))
-            if rows > MAX_SHEET_ROWS:
-                raise _file_error(_(
-                    "Một trang tính trong tệp có hơn %(limit)s dòng, trong khi biểu mẫu chỉ có "
-                    "khoảng 40 dòng. Hãy tải lên chính tệp biểu mẫu đã điền, không dán thêm dữ "
-                    "liệu khác vào.") % {"limit": format_count(MAX_SHEET_ROWS)})
+            if rows > max_rows:
+                raise _file_error(str(too_many_rows) % {"limit": format_count(max_rows)})
             tail = window[-_ROW_TAG_KEEP:]
             rows -= len(_ROW_TAG.findall(tail))  # whole tags in the kept bytes: counted already
 

@@ -151,3 +151,19 @@ def test_pages_answer_inside_the_scope_only_and_cost_the_same_queries(client, fi
                               ).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_long_indicator_sheet_is_read_and_an_endless_one_refused_with_what_to_do(monkeypatch):
+    from cchc import sheets
+
+    # 2,500 rows: a province of a few hundred communes with its 11 indicators. The form II.06a's
+    # row limit (2,000, "the form has about 40 rows") does not apply to this kind of sheet.
+    header = ("Mã đơn vị", "Mã chỉ tiêu", "Tỷ lệ (%)")
+    title, rows = sheets.first_sheet(sheet([("31564", "1.1", 90)] * 2500), header)
+    assert len(rows) == 2500
+    monkeypatch.setattr(sheets, "MAX_LIST_ROWS", 1000)
+    with pytest.raises(sheets.SheetUnreadable) as refused:
+        sheets.first_sheet(sheet([("31564", "1.1", 90)] * 2500), header)
+    assert str(refused.value) == (
+        "Một trang tính trong tệp có hơn 1.000 dòng. Hãy chia số liệu thành nhiều tệp, mỗi tệp "
+        "không quá 1.000 dòng (giữ dòng tiêu đề ở mỗi tệp), rồi tải lên lần lượt.")
