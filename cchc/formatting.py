@@ -21,14 +21,24 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def percent_of(ratio: Decimal | float, places: int = 2) -> Decimal:
+    """A ratio as the percentage every page, CSV and API shows: 0.968571 → 96.86 (half up)."""
+    return round_half_up(Decimal(str(ratio)) * 100, places)
+
+
 def format_percent(ratio: Decimal | float | None, places: int = 2) -> str:
     """A ratio (0.96857…) as a Vietnamese percentage, rounded half up: "96,86 %"."""
     if ratio is None:
         return "–"
-    percent = round_half_up(Decimal(str(ratio)) * 100, places)
+    percent = percent_of(ratio, places)
     whole, _, fraction = f"{percent:f}".partition(".")
     whole = format_count(int(whole)) if whole.lstrip("-").isdigit() else whole
     return f"{whole},{fraction} %" if fraction else f"{whole} %"
+
+
+def csv_decimal(value: Decimal | None, places: int = 2) -> str:
+    """A number as CSV files write it (a dot, half up): 90.925 → "90.93"; None → ""."""
+    return "" if value is None else str(round_half_up(value, places))
 
 
 def format_decimal(value: Decimal | float, places: int = 1) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
+from cchc.formatting import round_half_up
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
 from reports.kpis import KPIS
@@ -277,15 +278,15 @@ def _write_workbook(summary: Summary, stream) -> None:
 
 
 def csv_rows(rows: Iterable[selectors.UnitRow], period) -> Iterator[list]:
-    """The per-unit sheet as CSV rows, header first: rates as decimals with 4 places, empty
-    when their denominator is 0."""
+    """The per-unit sheet as CSV rows, header first: rates as decimals with 4 places (rounded
+    half up, like every shown figure), empty when their denominator is 0."""
     yield list(CSV_COLUMNS)
     for row in rows:
         unit = row.unit
         yield [unit.code, unit.name, LEVEL_NAMES[unit.level],
                unit.parent.code if unit.parent else "", period.code,
                *(row.totals[c.field] for c in COLUMNS),
-               *("" if row.values[key] is None else f"{row.values[key]:.4f}"
+               *("" if row.values[key] is None else f"{round_half_up(row.values[key], 4):f}"
                  for key in ("on_time_rate", "early_rate", "online_rate"))]
 
 

@@ -2,8 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.formatting import format_count, format_percent, format_points, round_half_up
-from cchc.scores.exports import _two_places
+from cchc.formatting import (
+    csv_decimal,
+    format_count,
+    format_percent,
+    format_points,
+    round_half_up,
+)
 from cchc.scores.tables import _points
 
 
@@ -37,7 +42,7 @@ def test_points_drop_trailing_zeros():
 
 def test_shown_points_round_half_up_everywhere():
     assert round_half_up(Decimal("90.925")) == Decimal("90.93")  # not banker's 90.92
-    assert _two_places(Decimal("90.925")) == "90.93" and _points(Decimal("90.925")) == "90,93"
+    assert csv_decimal(Decimal("90.925")) == "90.93" and _points(Decimal("90.925")) == "90,93"
 
 
 def test_measured_numbers_round_half_up_with_a_comma():

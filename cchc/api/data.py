@@ -28,7 +28,7 @@ from cchc.accounts.access import get_unit_for_user
 from cchc.api.errors import BadParameter, NotPublished, TokenRequired
 from cchc.dossiers.columns import COLUMNS, FIELD_NAMES
 from cchc.dossiers.selectors import totals_series
-from cchc.formatting import round_half_up
+from cchc.formatting import percent_of, round_half_up
 from cchc.periods import codes
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.publication import selectors as public
@@ -251,7 +251,7 @@ def kpi_numbers(kpi: Kpi, value: Decimal | int | None) -> dict:
     if not kpi.is_rate:
         return {"value": str(value), "percent": None}
     return {"value": f"{round_half_up(value, 6):f}",
-            "percent": f"{round_half_up(Decimal(value) * 100, 2):f}"}
+            "percent": f"{percent_of(value):f}"}
 
 
 def compact_row(ref: dict, totals: dict | None) -> dict:

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMNS
-from cchc.formatting import round_half_up
+from cchc.formatting import csv_decimal, percent_of
 from cchc.publication.models import RankingPublication
 from cchc.publication.selectors import PublishedParGroup, PublishedRow, published_sections
 from cchc.units.models import Level
@@ -54,11 +54,7 @@ def page_sections(publication: RankingPublication, kpi_key: str) -> list[Section
 
 def percent(value: Decimal | None) -> str:
     """A ratio as the CSV writes it: 0.94444… → "94.44" (half up, as the page rounds)."""
-    return "" if value is None else str(round_half_up(Decimal(value) * 100))
-
-
-def two_places(value: Decimal | None) -> str:
-    return "" if value is None else str(round_half_up(value))
+    return "" if value is None else str(percent_of(value))
 
 
 def ranking_rows(publication: RankingPublication, kpi_key: str) -> list[list]:
@@ -99,8 +95,8 @@ def par_rows(groups: list[PublishedParGroup]) -> list[list]:
             peers = _("Đơn vị thuộc %(unit)s") % {"unit": group.parent_name} \
                 if group.parent_name else _("Các tỉnh, thành phố")
             for row in group.rows:
-                rows.append([row.code, row.name, group.year, two_places(row.points),
-                             two_places(row.max_points), two_places(row.index_percent),
+                rows.append([row.code, row.name, group.year, csv_decimal(row.points),
+                             csv_decimal(row.max_points), csv_decimal(row.index_percent),
                              row.rank or "", row.rank_of or "", row.band, group.scheme_name,
                              peers])
     return rows

@@ -9,7 +9,7 @@ import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cchc.formatting import round_half_up
+from cchc.formatting import csv_decimal
 from cchc.scores.selectors import ParResult
 from reports.exports import csv_text
 
@@ -17,17 +17,13 @@ CSV_COLUMNS = ("unit_code", "unit_name", "year", "points", "max_points", "index_
                "rank_of", "band")
 
 
-def _two_places(value: Decimal | None) -> str:
-    return "" if value is None else str(round_half_up(value))
-
-
 def csv_rows(results: Iterable[ParResult]) -> Iterator[list]:
     """Header, then one row per unit: points and index with two decimals (``90.92``)."""
     yield list(CSV_COLUMNS)
     for result in results:
         yield [result.unit.code, result.unit.name, result.assessment.scheme.year,
-               _two_places(result.points), _two_places(result.max_points),
-               _two_places(result.index_percent), result.rank or "", result.rank_of or "",
+               csv_decimal(result.points), csv_decimal(result.max_points),
+               csv_decimal(result.index_percent), result.rank or "", result.rank_of or "",
                result.band]
 
 

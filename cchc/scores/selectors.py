@@ -153,7 +153,7 @@ def scheme_results(scheme: ParScheme, *, parent: AdministrativeUnit | None = Non
     """Every assessment of ``scheme`` (only those of units under ``parent`` if given), with
     points, index, rank within that set, band and, if asked, the previous year's result.
     Best first; a fixed number of queries whatever the number of units."""
-    assessments = (scheme.assessments.select_related("unit", "scheme")
+    assessments = (scheme.assessments.select_related("unit", "unit__parent", "scheme")
                    .prefetch_related(Prefetch("scores", queryset=ParScore.objects.all()))
                    .order_by("unit__code"))
     if parent is not None:
