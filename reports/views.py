@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 from cchc.accounts.access import get_unit_for_user, profile_of, sees_every_unit
 from cchc.accounts.models import Role
 from cchc.periods.models import ReportingPeriod
-from cchc.publication.views import ranking_panel
+from cchc.publication.selectors import office_panel
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_successors
 from reports import caching, exports, selectors
@@ -132,7 +132,7 @@ def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> Htt
             lambda: selectors.periods_to_choose(root.unit_list, timezone.localdate())),
         "completeness": SimpleLazyObject(lambda: selectors.completeness_counts(root, period)),
         # Outside the cached content: who may publish, and what was published, change alone.
-        "publication_panel": ranking_panel(request.user, root, period),
+        "publication_panel": office_panel(request.user, root, period),
         **_ranking_page(request, ("ranking", root.pk), period, previous, filters.qs, filters),
     })
 

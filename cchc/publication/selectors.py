@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import Http404
 
-from cchc.periods.models import ReportingPeriod
+from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.publication.models import PublicPage, RankingPublication
 from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
 from cchc.scores.models import AssessmentStatus, ParAssessment, ParBand, SchemeLevel
@@ -25,6 +25,33 @@ def public_provinces():
     return (AdministrativeUnit.objects.filter(public_page__is_enabled=True,
                                               level=Level.PROVINCE)
             .order_by("unit_list", "code"))
+
+
+def public_page_of(province: AdministrativeUnit) -> PublicPage | None:
+    return PublicPage.objects.filter(province=province).first()
+
+
+def office_publications(province: AdministrativeUnit):
+    """Every quarter the province published, newest first, with who published it (for its
+    office only: never on a public page)."""
+    return (RankingPublication.objects.filter(province=province)
+            .select_related("period", "published_by").order_by("-period__end"))
+
+
+def office_panel(user, root: AdministrativeUnit, period: ReportingPeriod) -> dict | None:
+    """What the internal ranking page of a province shows its office about publishing the
+    quarter (None for anyone else, another level or a longer period)."""
+    from cchc.publication.services import may_publish
+
+    if root.level != Level.PROVINCE or period.kind != PeriodKind.QUARTER or \
+            not may_publish(user, root):
+        return None
+    page = public_page_of(root)
+    return {
+        "province": root, "period": period,
+        "publication": RankingPublication.objects.filter(province=root, period=period).first(),
+        "page_enabled": bool(page and page.is_enabled),
+    }
 
 
 def is_public(province: AdministrativeUnit) -> bool:

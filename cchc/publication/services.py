@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.accounts.access import is_administrator, profile_of
 from cchc.accounts.models import Role
@@ -38,12 +39,15 @@ def may_publish(user, province: AdministrativeUnit) -> bool:
             and province.level == Level.PROVINCE and profile.unit_id == province.pk)
 
 
+NOT_THE_OFFICE = gettext_lazy("Chỉ văn phòng của tỉnh (hoặc quản trị) được công khai kết quả "
+                              "của tỉnh.")
+
+
 def _check(user, province: AdministrativeUnit) -> None:
     if province.level != Level.PROVINCE:
         raise PublicationRefused([_("Chỉ cấp tỉnh công khai kết quả.")])
     if not may_publish(user, province):
-        raise PublicationRefused([_("Chỉ văn phòng của tỉnh (hoặc quản trị) được công khai kết "
-                                    "quả của tỉnh.")])
+        raise PublicationRefused([str(NOT_THE_OFFICE)])
 
 
 def public_page_set(*, user, province: AdministrativeUnit, enabled: bool) -> PublicPage:

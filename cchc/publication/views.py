@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.access import get_unit_for_user
-from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.periods.models import ReportingPeriod
 from cchc.publication import selectors
-from cchc.publication.models import PublicPage, RankingPublication
 from cchc.publication.services import (
+    NOT_THE_OFFICE,
     PublicationRefused,
     may_publish,
     public_page_set,
@@ -30,9 +30,8 @@ def _province_for(request, unit_list: str, code: str) -> AdministrativeUnit:
     """The province, if the user may decide what it publishes: 404 outside the user's scope
     (or for a unit that is not a province), 403 for a role that may not publish."""
     unit = get_unit_for_user(request.user, unit_list, code)
-    if not may_publish(request.user, unit):
-        raise PermissionDenied(_("Chỉ văn phòng của tỉnh (hoặc quản trị) được công khai kết "
-                                 "quả của tỉnh."))
+    if not may_publish(request.user, unit):  # the role first, as every page of the app does
+        raise PermissionDenied(NOT_THE_OFFICE)
     if unit.level != Level.PROVINCE:
         raise Http404
     return unit
@@ -45,20 +44,6 @@ def _back(request, default: str) -> str:
                                                   require_https=request.is_secure()):
         return target
     return default
-
-
-def ranking_panel(user, root: AdministrativeUnit, period: ReportingPeriod) -> dict | None:
-    """What the internal ranking page of a province shows its office about publishing the
-    quarter (None for anyone else, another level or a longer period)."""
-    if root.level != Level.PROVINCE or period.kind != PeriodKind.QUARTER or \
-            not may_publish(user, root):
-        return None
-    page = PublicPage.objects.filter(province=root).first()
-    return {
-        "province": root, "period": period,
-        "publication": RankingPublication.objects.filter(province=root, period=period).first(),
-        "page_enabled": bool(page and page.is_enabled),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,11 +64,10 @@ def settings_page(request: HttpRequest, unit_list: str, code: str) -> HttpRespon
                              _("Trang công khai kết quả đã tắt: không ai ngoài hệ thống xem "
                                "được nữa (số liệu đã công bố vẫn được giữ)."))
         return redirect("publication:settings", unit_list, code)
-    page = PublicPage.objects.filter(province=province).first()
+    page = selectors.public_page_of(province)
     return render(request, "publication/settings.html", {
         "province": province, "page": page, "page_enabled": bool(page and page.is_enabled),
-        "publications": RankingPublication.objects.filter(province=province)
-        .select_related("period", "published_by").order_by("-period__end"),
+        "publications": selectors.office_publications(province),
     })
 
 
