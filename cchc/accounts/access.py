@@ -133,13 +133,17 @@ def receiving_unit_name(unit: AdministrativeUnit, period_end) -> str:
     return approver.name if approver.pk != unit.pk else str(_("Văn phòng Chính phủ"))
 
 
+#: The roles whose accounts at the approving unit approve its reports (``approver_unit``).
+APPROVER_ROLES = (Role.REVIEWER, Role.PROVINCIAL_OFFICE)
+
+
 def can_review(user, unit: AdministrativeUnit, period_end) -> bool:
     if not user.has_perm(REVIEW):
         return False
     if is_administrator(user):
         return True
     profile = profile_of(user)
-    if profile is None or profile.role not in (Role.REVIEWER, Role.PROVINCIAL_OFFICE):
+    if profile is None or profile.role not in APPROVER_ROLES:
         return False
     return profile.unit_id == approver_unit(unit, period_end).pk
 

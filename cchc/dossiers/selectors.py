@@ -240,15 +240,19 @@ class Completeness:
         return self.count(lambda r: r.report is not None and r.report.status == "approved")
 
 
+def units_due(root: AdministrativeUnit, period: ReportingPeriod):
+    """``root`` and every unit below it in force at the period's end: who owes its report (and
+    what a publication of it covers), level by level in code order."""
+    return (AdministrativeUnit.objects.subtree_of(root).as_of(period.end)
+            .select_related("parent").order_by("level", "code"))
+
+
 def completeness(root: AdministrativeUnit, period: ReportingPeriod) -> Completeness:
     """Who under ``root`` (itself included) owes ``period``'s report and how they stand.
 
     Two queries whatever the number of units.
     """
-    units = list(
-        AdministrativeUnit.objects.subtree_of(root).as_of(period.end)
-        .select_related("parent").order_by("level", "code")
-    )
+    units = list(units_due(root, period))
     reports = {r.unit_id: r for r in DossierReport.objects.filter(unit__in=units, period=period)
                .select_related("period")}
     return Completeness(period, [DueReport(u, period, reports.get(u.pk)) for u in units])

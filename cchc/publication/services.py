@@ -16,7 +16,7 @@ from cchc.accounts.access import is_administrator, profile_of
 from cchc.accounts.models import Role
 from cchc.dossiers.columns import FIELD_NAMES
 from cchc.dossiers.models import DossierReport, ReportStatus
-from cchc.dossiers.selectors import totals_series
+from cchc.dossiers.selectors import totals_series, units_due
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.publication.models import PublicPage, RankingPublication
 from cchc.units.models import AdministrativeUnit, Level
@@ -61,13 +61,6 @@ def public_page_set(*, user, province: AdministrativeUnit, enabled: bool) -> Pub
     return page
 
 
-def published_units(province: AdministrativeUnit, period: ReportingPeriod):
-    """The units a publication covers: the province and every unit below it in force at the
-    quarter's end, in code order within each level."""
-    return (AdministrativeUnit.objects.subtree_of(province).as_of(period.end)
-            .select_related("parent").order_by("level", "code"))
-
-
 @transaction.atomic
 def ranking_publish(*, user, province: AdministrativeUnit,
                     period: ReportingPeriod) -> RankingPublication:
@@ -86,7 +79,7 @@ def ranking_publish(*, user, province: AdministrativeUnit,
         raise PublicationRefused([_("Chưa hết hạn nộp báo cáo %(period)s (%(deadline)s): chờ "
                                     "đến sau hạn rồi công bố.") % {
             "period": period.label, "deadline": period.deadline.strftime("%d/%m/%Y")}])
-    units = list(published_units(province, period))
+    units = list(units_due(province, period))  # the province and every unit that reports
     waiting = list(DossierReport.objects.filter(unit__in=units, period=period,
                                                 status=ReportStatus.SUBMITTED)
                    .select_related("unit").order_by("unit__level", "unit__code"))

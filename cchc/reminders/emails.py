@@ -8,13 +8,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cchc.dossiers.models import ReportStatus
 from cchc.reminders.models import ReminderKind
 from cchc.reminders.selectors import DeadlineDue, ReviewDue
 
-PREFIX = "[Báo cáo CCHC]"
+PREFIX = gettext_lazy("[Báo cáo CCHC]")
 
 
 def site_url(path: str) -> str:

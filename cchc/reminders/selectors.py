@@ -22,8 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cchc.accounts.access import REVIEW, SUBMIT, approver_unit
-from cchc.accounts.models import Profile, Role
+from cchc.accounts.access import APPROVER_ROLES, REVIEW, SUBMIT, approver_unit
+from cchc.accounts.models import Profile
 from cchc.dossiers.models import DossierReport, ReportStatus
 from cchc.dossiers.selectors import COUNTED_STATUSES
 from cchc.periods.models import ReportingPeriod
@@ -123,7 +123,7 @@ def review_reminders_due(today: datetime.date) -> list[ReviewDue]:
         return []
     reviewers = (_reachable_profiles()
                  .filter(unit_id__in=list(by_approver),
-                         role__in=(Role.REVIEWER, Role.PROVINCIAL_OFFICE),
+                         role__in=APPROVER_ROLES,
                          user__in=_holders_of(REVIEW))
                  .order_by("unit__code", "user__username"))
     return [ReviewDue(p.user, by_approver[p.unit_id]) for p in reviewers]
