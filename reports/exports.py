@@ -23,7 +23,7 @@ from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
 from cchc.formatting import round_half_up
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
-from reports.kpis import KPIS
+from reports.kpis import DEFAULT_KPI, KPIS
 
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00%"
@@ -50,7 +50,7 @@ class Summary:
     receiver: str
 
 
-def summary_for(root, period, units=None, *, kpi_key: str = "on_time_rate") -> Summary:
+def summary_for(root, period, units=None, *, kpi_key: str = DEFAULT_KPI) -> Summary:
     """The dashboard's figures by field for ``root`` itself, and ``units`` (by default its
     children) as the ranking page shows them."""
     board = selectors.unit_dashboard(root, period)

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.units.models import AdministrativeUnit, Level
-from reports.kpis import KPIS, RANKABLE
+from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE
 
 
 class RankingFilter(django_filters.FilterSet):
@@ -40,7 +40,7 @@ class RankingFilter(django_filters.FilterSet):
     @property
     def kpi_key(self) -> str:
         chosen = self.form.cleaned_data.get("kpi") if self.form.is_valid() else None
-        return chosen or "on_time_rate"
+        return chosen or DEFAULT_KPI
 
 
 class NationalRankingFilter(django_filters.FilterSet):

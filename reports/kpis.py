@@ -74,6 +74,9 @@ KPIS: dict[str, Kpi] = {kpi.key: kpi for kpi in (
         ("pending_overdue",), ("pending_total",), higher_is_better=False),
 )}
 
+#: The KPI a ranking is ordered by unless the user chooses another (pages, CSV, public page, API).
+DEFAULT_KPI = "on_time_rate"
+
 #: Rates a ranking may be ordered by (counts rank size, not performance).
 RANKABLE = ("on_time_rate", "early_rate", "late_rate", "online_rate", "postal_rate",
             "overdue_pending_rate", "received", "resolved")

@@ -156,8 +156,7 @@ def dashboard_periods(period: ReportingPeriod) -> list[ReportingPeriod | None]:
 
 def unit_dashboard(unit: AdministrativeUnit, period: ReportingPeriod) -> Dashboard:
     links = predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
-    previous, last_year = previous_period(period), same_period_last_year(period)
-    trend_periods = periods_of_kind_up_to(period, 8)
+    *trend_periods, previous, last_year = dashboard_periods(period)  # what its cache key names
     wanted = {p.code: p for p in [*trend_periods, previous, last_year] if p is not None}
     series = _series(unit, list(wanted.values()), links)
 

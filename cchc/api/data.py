@@ -38,7 +38,7 @@ from cchc.scores.models import AssessmentStatus, ParAssessment
 from cchc.units.models import AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_predecessors, unit_successors
 from reports import selectors
-from reports.kpis import KPIS, RANKABLE, Kpi, kpi_values
+from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE, Kpi, kpi_values
 
 LIVE, PUBLISHED = "live", "published"
 PERIOD_EXAMPLES = ["2024-Q4", "2024-H1", "2024-9M", "2024", "2024-M03"]
@@ -81,7 +81,7 @@ def level_param(request, allowed=(Level.DISTRICT, Level.COMMUNE)) -> int | None:
 
 
 def kpi_param(request) -> str:
-    return choice_param(request, "kpi", list(RANKABLE)) or "on_time_rate"
+    return choice_param(request, "kpi", list(RANKABLE)) or DEFAULT_KPI
 
 
 def date_param(request, name: str) -> datetime.date | None:
@@ -323,7 +323,7 @@ def children_level(root: AdministrativeUnit) -> int:
 
 
 def published_below(publication: RankingPublication, root: AdministrativeUnit,
-                    level: int | None, kpi_key: str = "on_time_rate"):
+                    level: int | None, kpi_key: str = DEFAULT_KPI):
     """The rows of ``publication`` that ``ranking_units(root, period, level)`` would choose:
     ``root``'s children, or every unit of ``level`` below it; in code order."""
     wanted = level or children_level(root)

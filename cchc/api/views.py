@@ -33,7 +33,7 @@ from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_search
 from reports import selectors
-from reports.kpis import KPIS, RANKABLE
+from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE
 
 P = OpenApiParameter
 ERRORS = {400: out.ErrorSerializer, 401: out.ErrorSerializer, 404: out.ErrorSerializer}
@@ -52,7 +52,7 @@ YEAR_PATH = P("year", YEARS, P.PATH,
 LEVEL_BELOW = P("level", int, enum=[Level.DISTRICT, Level.COMMUNE],
                 description="Mọi đơn vị của cấp này dưới đơn vị (2: huyện, 3: xã); bỏ trống: "
                             "các đơn vị trực thuộc.")
-KPI = P("kpi", str, enum=list(RANKABLE), default="on_time_rate",
+KPI = P("kpi", str, enum=list(RANKABLE), default=DEFAULT_KPI,
         description="Chỉ tiêu xếp hạng (reports.kpis).")
 
 

@@ -14,10 +14,7 @@ from cchc.publication.models import PublicPage, RankingPublication
 from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
 from cchc.scores.models import AssessmentStatus, ParAssessment, ParBand, SchemeLevel
 from cchc.units.models import AdministrativeUnit, Level
-from reports.kpis import KPIS, RANKABLE, kpi_values
-
-#: The KPI a public ranking is ordered by unless the visitor chooses another.
-DEFAULT_KPI = "on_time_rate"
+from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE, kpi_values
 
 
 def public_provinces():
@@ -103,7 +100,7 @@ class PublishedRow:
 
 
 def published_rows(publication: RankingPublication, level: int,
-                   kpi_key: str = "on_time_rate") -> list[PublishedRow]:
+                   kpi_key: str = DEFAULT_KPI) -> list[PublishedRow]:
     """The units of ``level`` in a publication ranked by a KPI (ties share a rank, units
     without figures last), with every KPI computed by ``reports.kpis`` from the published
     counts."""
