@@ -8,8 +8,9 @@ from rest_framework.exceptions import AuthenticationFailed
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    message = _("Token không hợp lệ: sai, đã bị thu hồi, hoặc tài khoản đã bị khoá. Lấy token "
-                "mới bằng «python manage.py api_token <tên đăng nhập>».")
+    message = _("Token không hợp lệ: sai, đã bị thu hồi, hoặc tài khoản đã bị khoá. Hãy đề nghị "
+                "quản trị viên hệ thống cấp token mới cho tài khoản của bạn (lệnh «python "
+                "manage.py api_token <tên đăng nhập>» trên máy chủ).")
 
     def authenticate(self, request):
         try:

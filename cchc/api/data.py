@@ -167,7 +167,9 @@ def unit_for_data(request, unit_list: str, code: str) -> tuple[AdministrativeUni
             raise NotFound(_("Không có đơn vị mã %(code)s trong danh mục %(list)s.")
                            % {"code": code[:40], "list": unit_list})
         raise TokenRequired()
-    raise NotFound()
+    # The same answer whether the unit exists outside the user's scope or not at all.
+    raise NotFound(_("Không tìm thấy đơn vị này, hoặc đơn vị nằm ngoài phạm vi tài khoản của "
+                     "bạn."))
 
 
 def publication_for(unit: AdministrativeUnit, period: ReportingPeriod) -> RankingPublication:

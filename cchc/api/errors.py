@@ -26,8 +26,9 @@ class TokenRequired(NotAuthenticated):
     """Anonymous, and nothing public answers: 401 with the header saying how to authenticate."""
 
     default_detail = _(
-        "Cần đăng nhập: gửi token trong tiêu đề «Authorization: Token <khoá>». Không có token "
-        "chỉ xem được danh mục đơn vị, kỳ báo cáo và số liệu tỉnh đã công bố công khai.")
+        "Cần đăng nhập: gửi token trong tiêu đề «Authorization: Token <khoá>» (token do quản trị "
+        "viên hệ thống cấp cho từng tài khoản). Không có token chỉ xem được danh mục đơn vị, kỳ "
+        "báo cáo và số liệu tỉnh đã công bố công khai.")
 
 
 class NotPublished(NotFound):
