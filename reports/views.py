@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 
 from cchc.accounts.access import get_unit_for_user, profile_of, sees_every_unit
 from cchc.accounts.models import Role
+from cchc.dossiers.columns import COLUMNS
 from cchc.periods.models import ReportingPeriod
 from cchc.publication.selectors import office_panel
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
@@ -118,7 +119,7 @@ def _ranking_page(request, scope: tuple, period, previous, units, filters) -> di
 
     key, seconds = caching.page_key(base, request, filters, sortable=SORTABLE)
     return {"kpi": KPIS[kpi_key], "ranking": result, "table": SimpleLazyObject(table),
-            "filter_query": caching.filter_query(filters), "kpis": KPIS,
+            "filter_query": caching.filter_query(filters), "kpis": KPIS, "columns": COLUMNS,
             "page_cache_key": key, "cache_seconds": seconds}
 
 
