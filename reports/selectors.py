@@ -208,9 +208,10 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tu
 @dataclass
 class RankRow:
     unit: AdministrativeUnit
-    totals: dict
+    totals: dict  # zeros for a unit without figures
     rank: int | None
     previous_rank: int | None
+    has_figures: bool = True  # a counted report exists for the period
 
     @cached_property
     def values(self) -> dict:
@@ -324,18 +325,20 @@ def ranking_figures(unit_ids: list[int], period: ReportingPeriod,
 
 
 def ranking(units, period: ReportingPeriod, kpi_key: str,
-            figures: RankFigures | None = None) -> Ranking:
+            figures: RankFigures | None = None, *, previous=...) -> Ranking:
     """``units`` ranked by a KPI (see ``ranking_figures``), ranked first, then by code.
-    ``figures`` already computed (from the cache) are used as they are."""
+    ``figures`` already computed (from the cache) are used as they are; ``previous`` (the
+    previous period of the same kind, or None) when the caller already has it."""
     units = list(units)
-    previous = previous_period(period)
+    if previous is ...:
+        previous = previous_period(period)
     if figures is None:
         figures = ranking_figures([u.pk for u in units], period, previous, kpi_key)
     rows = []
     for unit in units:
         counts, rank, previous_rank = figures.get(unit.pk, (None, None, None))
         totals = dict(zip(FIELD_NAMES, counts, strict=True)) if counts else EMPTY
-        rows.append(RankRow(unit, totals, rank, previous_rank))
+        rows.append(RankRow(unit, totals, rank, previous_rank, counts is not None))
     rows.sort(key=lambda row: (row.rank_key, row.unit.code))
     return Ranking(KPIS[kpi_key], period, previous, rows)
 

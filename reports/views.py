@@ -108,7 +108,7 @@ def _ranking_page(request, scope: tuple, period, previous, units, filters) -> di
             return selectors.ranking_figures(list(units.values_list("pk", flat=True)), period,
                                              previous, kpi_key)
         figures = caching.cached(base, compute) if caching.cacheable(filters) else compute()
-        return selectors.ranking(units, period, kpi_key, figures)
+        return selectors.ranking(units, period, kpi_key, figures, previous=previous)
 
     result = SimpleLazyObject(ranked)
 

@@ -118,13 +118,12 @@ def year_param(year: int) -> int:
 def period_get(code: str, name: str = "period") -> ReportingPeriod:
     """The period named ``code``: 400 for bad notation, 404 if not set up in the app."""
     try:
-        spec = codes.PeriodSpec.parse(code)
+        return ReportingPeriod.objects.get_by_code(code)
     except codes.InvalidPeriodCode as exc:
         raise BadParameter(name, str(exc), PERIOD_EXAMPLES) from exc
-    found = ReportingPeriod.objects.filter(code=spec.code).first()
-    if found is None:
-        raise NotFound(_("Kỳ báo cáo %(code)s chưa được thiết lập.") % {"code": spec.code})
-    return found
+    except ReportingPeriod.DoesNotExist as exc:
+        raise NotFound(_("Kỳ báo cáo %(code)s chưa được thiết lập.") % {
+            "code": codes.PeriodSpec.parse(code).code}) from exc
 
 
 # --- who sees what ---------------------------------------------------------------------------

@@ -250,10 +250,9 @@ class Ranking(ReadOnlyView):
                                        period, kpi_key)
             extra.update(rank_of=result.size,
                          previous_period=result.previous.code if result.previous else None)
-            # ``ranking`` gives a unit without figures the shared EMPTY totals.
             return self.paginate(result.rows, extra, out.RankingPageSerializer,
                                  each=lambda row: data.rank_row(
-                                     data.unit_ref(row.unit), row.totals is not selectors.EMPTY,
+                                     data.unit_ref(row.unit), row.has_figures,
                                      row.rank, result.size, row.previous_rank, kpi,
                                      row.values[kpi_key]))
         publication = data.publication_for(root, period)
