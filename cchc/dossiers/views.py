@@ -71,7 +71,10 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     editable = may_write and (
         (status != ReportStatus.APPROVED or can_change_approved(request.user))
         and (not reviewing or "sua" in request.GET))
-    forms = _line_forms(unit, period, current, request.POST or None, editable)
+    # A post is always checked by the service (a page opened before an approval says why it
+    # is refused); what is shown stays read-only unless editable.
+    posting = request.method == "POST"
+    forms = _line_forms(unit, period, current, request.POST or None, editable or posting)
     flags = quality_selectors.report_flags(current)
     if request.method != "POST":  # flags describe the stored figures, which a GET shows
         cells = quality_selectors.flags_by_cell(flags)
@@ -82,6 +85,8 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         saved, version = _save(request, unit, period, forms, version)
         if saved:
             return redirect(request.path)
+    if posting and not editable:
+        forms = _line_forms(unit, period, current, None, False)
     return render(request, "dossiers/report.html", {
         "unit": unit, "period": period, "report": current, "forms": forms,
         "columns": COLUMNS, "editable": editable, "version": version,
