@@ -198,7 +198,10 @@ def approval_refusal(user, report) -> str:
     from cchc.dossiers.models import ReportStatus
 
     if not can_review(user, report.unit, report.period.end):
-        return str(_("Bạn không phải người phê duyệt báo cáo này."))
+        return str(_("Bạn không có quyền phê duyệt báo cáo của %(unit)s: chỉ người phê duyệt "
+                     "của %(approver)s duyệt báo cáo này.") % {
+            "unit": report.unit.name,
+            "approver": approver_unit(report.unit, report.period.end).name})
     if report.status != ReportStatus.SUBMITTED:
         return str(_("Chỉ phê duyệt được báo cáo ở trạng thái «Đã gửi»; báo cáo này đang ở "
                      "trạng thái «%(status)s».") % {"status": report.get_status_display()})

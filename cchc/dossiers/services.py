@@ -541,13 +541,13 @@ def _review_refused(user, report: DossierReport) -> str:
 
 
 def _approve_refused(user, report: DossierReport) -> str:
-    if _review_refused(user, report) or report.status != ReportStatus.SUBMITTED:
-        return _review_refused(user, report)  # the state is refused below, as for the others
+    if report.status != ReportStatus.SUBMITTED:  # ``_transition`` refuses the state, in its words
+        return _review_refused(user, report)
     return approval_refusal(user, report)
 
 
 def _reopen_refused(user, report: DossierReport) -> str:
-    if _review_refused(user, report) or report.status != ReportStatus.APPROVED:
+    if report.status != ReportStatus.APPROVED:
         return _review_refused(user, report)
     return "" if can_reopen(user, report) else _no_right(report)
 

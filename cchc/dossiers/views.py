@@ -92,7 +92,8 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         "columns": COLUMNS, "editable": editable, "version": version,
         "can_review": reviewing, "may_edit_while_reviewing": reviewing and may_write,
         "approval_refusal": approval_refusal(request.user, current) if reviewing else "",
-        "can_request_reopen": current is not None and can_request_reopen(request.user, current),
+        "can_request_reopen": current is not None and can_request_reopen(request.user, current)
+        and (not period.is_locked or can_change_locked(request.user)),
         "can_reopen": current is not None and can_reopen(request.user, current),
         "overriding_approval": editable and status == ReportStatus.APPROVED,
         "last_word": selectors.last_word(current),

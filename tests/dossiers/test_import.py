@@ -350,3 +350,22 @@ def test_a_workbook_with_an_approved_sheet_shows_which_sheet_is_refused(client):
     assert "Các báo cáo sẽ được lưu dạng bản nháp" not in text
     client.post(reverse("dossiers:upload_confirm"))
     assert list(DossierReport.objects.values_list("unit__code", flat=True)) == [NHON_MY_OLD]
+
+
+def test_import_command_says_per_sheet_what_it_does_and_refuses_an_approved_report(tmp_path):
+    out = io.StringIO()
+    call_command("import_dossiers", str(write_filled(tmp_path)), "--dry-run", stdout=out)
+    assert "Báo cáo mới: sẽ được lưu dạng bản nháp (chưa gửi)." in out.getvalue()
+    call_command("import_dossiers", str(write_filled(tmp_path)), "--submit", stdout=out)
+    assert "Đã gửi báo cáo đi phê duyệt." in out.getvalue()
+    report = DossierReport.objects.get()
+    report.status = ReportStatus.APPROVED
+    report.save()
+    factories.user("xa", unit_code=AN_MY)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Không lưu gì"):
+        call_command("import_dossiers", str(write_filled(tmp_path, resolved_early=49,
+                                                         resolved_on_time=36)),
+                     "--user", "xa", stderr=err)
+    assert "đã được duyệt nên không sửa được" in err.getvalue()
+    assert DossierReport.objects.get().status == ReportStatus.APPROVED
