@@ -62,7 +62,7 @@ def test_a_dump_restored_into_a_fresh_database_holds_every_figure_and_event(tmp_
     services.report_save(user=clerk, unit=factories.unit("31564"), period=quarter,
                          lines={factories.field(): factories.figures(resolved_early=11,
                                                                      resolved_on_time=74)},
-                         expected_version=3)  # reopened after approval, then changed
+                         expected_version=3, submit=True)  # reopened, changed, sent again
     assert ReportEvent.objects.count() == 4 and DossierRollup.objects.exists()
 
     source = connection.settings_dict["NAME"]

@@ -235,12 +235,12 @@ _PREVIEW = {
 }
 _DONE = {
     NEW_DRAFT: gettext_lazy("Đã lưu bản nháp (chưa gửi)."),
-    NEW_SUBMITTED: gettext_lazy("Đã gửi báo cáo đi phê duyệt."),
+    NEW_SUBMITTED: gettext_lazy("Đã gửi báo cáo."),
     STAYS_DRAFT: gettext_lazy("Đã lưu bản nháp (chưa gửi)."),
     STAYS_RETURNED: gettext_lazy(
         "Đã lưu thay đổi; báo cáo vẫn ở trạng thái «Bị trả lại», chưa gửi lại: bấm «Gửi báo "
         "cáo» khi sửa xong."),
-    SUBMITTED: gettext_lazy("Đã gửi báo cáo đi phê duyệt."),
+    SUBMITTED: gettext_lazy("Đã gửi báo cáo."),
     CHANGED_WHILE_SUBMITTED: gettext_lazy(
         "Đã lưu thay đổi; báo cáo vẫn ở trạng thái «Đã gửi», chờ duyệt (tính là gửi lại)."),
     RESUBMITTED: gettext_lazy("Đã lưu thay đổi và gửi lại báo cáo."),

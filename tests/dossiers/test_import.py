@@ -357,7 +357,7 @@ def test_import_command_says_per_sheet_what_it_does_and_refuses_an_approved_repo
     call_command("import_dossiers", str(write_filled(tmp_path)), "--dry-run", stdout=out)
     assert "Báo cáo mới: sẽ được lưu dạng bản nháp (chưa gửi)." in out.getvalue()
     call_command("import_dossiers", str(write_filled(tmp_path)), "--submit", stdout=out)
-    assert "Đã gửi báo cáo đi phê duyệt." in out.getvalue()
+    assert "Đã gửi báo cáo." in out.getvalue()
     report = DossierReport.objects.get()
     report.status = ReportStatus.APPROVED
     report.save()
