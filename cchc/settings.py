@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cchc.middleware.SessionIdleTimeoutMiddleware",
+    # Cache-Control: private, no-store for signed-in users and the API (cchc/middleware.py).
+    "cchc.middleware.PrivateResponsesMiddleware",
     # Last, as django-axes requires: answers a locked-out login attempt with its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -269,7 +271,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files the app serves in production (whitenoise).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
