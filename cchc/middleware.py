@@ -1,5 +1,7 @@
 """The app's own middleware.
 
+* ``CleanHeadersMiddleware``: request headers without NUL and other control characters, before
+  anything (the login lockout first of all) reads or stores them.
 * ``ChosenLanguageMiddleware``: Vietnamese unless the user chose English. Django's
   LocaleMiddleware would follow the browser's Accept-Language, and most browsers in government
   offices are set to English; the app is meant to speak Vietnamese by default.
@@ -9,11 +11,36 @@
   browser's or a proxy's cache (``Cache-Control: private, no-store``).
 """
 
+import re
 import time
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+#: ASCII control characters except the tab, which RFC 9110 allows inside a field value. Bytes
+#: 0x80-0xFF stay: WSGI hands headers over as Latin-1, so they are parts of UTF-8 text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class CleanHeadersMiddleware:
+    """Removes NUL and the other control characters from every request header (``HTTP_*``).
+
+    No browser sends them; a client that does would otherwise reach django-axes, which stores
+    the ``User-Agent`` of each failed login: PostgreSQL refuses a NUL in text, so the attempt
+    was neither counted nor locked, and the login answered 500. First in ``MIDDLEWARE``, so
+    every later reader sees the cleaned value."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        for key, value in meta.items():
+            if key.startswith("HTTP_") and isinstance(value, str) and \
+                    CONTROL_CHARACTERS.search(value):
+                meta[key] = CONTROL_CHARACTERS.sub("", value)
+        return self.get_response(request)
 
 
 class ChosenLanguageMiddleware:

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: no NUL or control character in a request header reaches anything else.
+    "cchc.middleware.CleanHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cchc.middleware.ChosenLanguageMiddleware",
@@ -134,7 +136,8 @@ MIDDLEWARE = [
 
 if IS_PRODUCTION:
     # Static files from the app server itself (collected and compressed), no separate server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # Content-Security-Policy (django-csp), in every environment so that the browser tests see what
 # production enforces: scripts, styles, fonts and images only from this server, no inline
@@ -249,8 +252,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
-# Proxies in front of the app that add X-Forwarded-For (0: the client is the peer address).
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The address a failed login is counted against. AXES_PROXY_COUNT is the number of proxies
+# between the browser and the app, each appending the address it saw to X-Forwarded-For. 0 (no
+# proxy): the peer address. Behind proxies the peer is the nearest proxy, the same for every
+# user, so anyone could lock anyone out: the client is then the address the outermost proxy
+# saw, counted from the right of X-Forwarded-For (what a client writes there itself stays on
+# the left and is ignored). django-ipware reads it: its proxy count is the proxies listed in
+# the header, i.e. all but the nearest, whose address is the peer's; IPWARE_STRICT off so that
+# a longer header (a client's own office proxy) still resolves from the right. A request
+# without the header (not through the proxies) is counted under no address.
+_proxies = env_int("AXES_PROXY_COUNT", 0)
+if _proxies < 0:
+    raise ImproperlyConfigured(f"AXES_PROXY_COUNT={_proxies}: the number of proxies is ≥ 0.")
+if _proxies:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    AXES_IPWARE_PROXY_COUNT = _proxies - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # A session ends after this long without a request (renewed at most once a minute).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
