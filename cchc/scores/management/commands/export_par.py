@@ -1,10 +1,11 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.scores import exports, selectors
 from cchc.scores.models import ParScheme, SchemeLevel
 from cchc.units.models import AdministrativeUnit
