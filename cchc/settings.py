@@ -252,6 +252,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False  # no "AXES: BEGIN version …" line before every command's output
 # The address a failed login is counted against. AXES_PROXY_COUNT is the number of proxies
 # between the browser and the app, each appending the address it saw to X-Forwarded-For. 0 (no
 # proxy): the peer address. Behind proxies the peer is the nearest proxy, the same for every
@@ -376,9 +377,18 @@ if not CCHC_SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"CCHC_SITE_URL={CCHC_SITE_URL!r} must start with https:// "
                                "(or http://).")
 
+# One console handler, on the root logger, that every message reaches once. Django's own
+# "django" logger gets no handler of its own (its default one printed each of its messages a
+# second time, "Watching for file changes" included) and passes them up. django-axes says only
+# what matters: failed logins and lockouts (warnings), not each success, nor its version at the
+# start of every command (AXES_VERBOSE above).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }

@@ -84,3 +84,42 @@ def test_manage_py_help_of_a_command_works_on_the_command_line():
     result = manage("help", "import_dossiers")
     assert result.returncode == 0, result.stderr
     assert "usage: manage.py import_dossiers" in result.stdout and "--dry-run" in result.stdout
+
+
+def test_a_command_prints_only_what_it_did():
+    """Every ``manage.py`` call began with "AXES: BEGIN version …"."""
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert "AXES" not in result.stderr and result.stderr == ""
+
+
+def test_each_log_message_is_printed_once():
+    """Django's own console handler and the root one printed each of Django's messages twice,
+    "Watching for file changes with StatReloader" when the dev server starts among them."""
+    script = ("import logging, django; django.setup(); "
+              "logging.getLogger('django.utils.autoreload').info('Watching for file changes'); "
+              "logging.getLogger('django.request').warning('Not Found: /x/'); "
+              "logging.getLogger('cchc.reminders').info('sent 3')")
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DEBUG"}}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60,
+                            env={**env, "DJANGO_SETTINGS_MODULE": "cchc.settings"})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["Watching for file changes", "Not Found: /x/", "sent 3"]
+
+
+@pytest.mark.django_db
+def test_a_login_logs_no_lockout_chatter_but_a_failure_is_logged(client, settings, caplog):
+    from tests import factories
+
+    settings.AXES_ENABLED = True
+    factories.user("xa", unit_code="31564")
+    caplog.clear()
+    client.post("/dang-nhap/", {"username": "xa", "password": "pass-for-tests-1"})
+    assert "_auth_user_id" in client.session
+    assert not [r for r in caplog.records if r.name.startswith("axes")]
+    client.post("/dang-xuat/")
+    client.post("/dang-nhap/", {"username": "xa", "password": "wrong"})
+    failures = [r for r in caplog.records if r.name.startswith("axes")]
+    assert len(failures) == 1 and failures[0].levelname == "WARNING"
