@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--parent", metavar="CODE",
                             help=gettext_lazy("chỉ các đơn vị trực thuộc đơn vị này (mã theo "
                                               "danh mục có hiệu lực ngày 31/12 của năm)"))
-        parser.add_argument("--out", required=True, help=gettext_lazy("tệp .xlsx hoặc .csv"))
+        parser.add_argument("--out", required=True, metavar="FILE",
+                            help=gettext_lazy("tệp .xlsx hoặc .csv"))
 
     def handle(self, *args, year, level, parent, out, **options):
         out = Path(out)
