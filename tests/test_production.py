@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -72,3 +73,20 @@ def test_the_public_page_stays_cacheable_for_anonymous_visitors(client):
 @pytest.mark.django_db
 def test_the_public_page_seen_signed_in_is_private(staff_client):
     assert private(staff_client.get(reverse("public:index")))
+
+
+@pytest.mark.django_db
+def test_an_evidence_file_is_private_and_not_stored(client):
+    from cchc.scores.models import ParEvidence
+    from tests.scores.test_assessment_pages import PDF, leaf, url
+    from tests.scores.test_results import scheme
+
+    made = scheme()
+    factories.user("xa", unit_code="31564")
+    client.login(username="xa", password="pass-for-tests-1")
+    client.post(url("self_assessment"), {
+        f"score-{leaf(made, '1.1')}": "20",
+        f"evidence-{leaf(made, '1.1')}": SimpleUploadedFile("ke-hoach.pdf", PDF), "save": ""})
+    response = client.get(reverse("scores:evidence", args=[ParEvidence.objects.get().pk]))
+    assert response.status_code == 200 and private(response)
+    assert response["Content-Disposition"].startswith("attachment")
