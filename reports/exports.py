@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
-from cchc.dossiers.scopes import OWN, chosen_scope, row_scope, scope_title
+from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, row_scope, scope_title
 from cchc.formatting import round_half_up
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
@@ -52,8 +52,8 @@ class Summary:
     rows: list[selectors.UnitRow]
     ranking: selectors.Ranking
     receiver: str
-    scope: str  # of the root's form sheet
-    rows_scope: str  # of the per-unit and ranking sheets
+    scope: str = SUBTREE  # of the root's form sheet
+    rows_scope: str = OWN  # of the per-unit and ranking sheets
 
 
 def summary_for(root, period, units=None, *, kpi_key: str = DEFAULT_KPI,
