@@ -71,8 +71,8 @@ def row_scope(scope: str, level: int) -> str:
 def scope_description(scope: str, level: int) -> str:
     """One sentence saying what the figures of ``scope`` cover."""
     if scope == SUBTREE and has_units_below(level):
-        return _("Số liệu toàn địa bàn: báo cáo của chính đơn vị cộng báo cáo của mọi đơn vị "
-                 "trực thuộc (đã gửi hoặc đã duyệt); tỷ lệ tính từ tổng số hồ sơ.")
+        return _("báo cáo của chính đơn vị cộng báo cáo của mọi đơn vị trực thuộc (đã gửi "
+                 "hoặc đã duyệt); tỷ lệ tính từ tổng số hồ sơ.")
     if not has_units_below(level):
-        return _("Số liệu của báo cáo của đơn vị (đã gửi hoặc đã duyệt).")
-    return _("Số liệu riêng báo cáo của cơ quan cấp này, không gồm các đơn vị trực thuộc.")
+        return _("báo cáo của đơn vị (đã gửi hoặc đã duyệt).")
+    return _("chỉ báo cáo của cơ quan cấp này, không gồm các đơn vị trực thuộc.")
