@@ -1,9 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.dossiers.scopes import SCOPES, chosen_scope
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import ReportingPeriod
@@ -20,10 +21,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help=_("mã đơn vị (theo danh mục có hiệu "
-                                                            "lực vào cuối kỳ)"))
-        parser.add_argument("--period", required=True, help="2023-Q4, 2024-H1, 2024-9M, 2024")
-        parser.add_argument("--out", required=True, help=_("tệp .xlsx hoặc .csv"))
+        parser.add_argument("--unit", required=True, metavar="CODE",
+                            help=_("mã đơn vị (theo danh mục có hiệu lực vào cuối kỳ)"))
+        parser.add_argument("--period", required=True, metavar="PERIOD",
+                            help="2023-Q4, 2024-H1, 2024-9M, 2024")
+        parser.add_argument("--out", required=True, metavar="FILE", help=_("tệp .xlsx hoặc .csv"))
         parser.add_argument("--level", choices=sorted(LEVELS),
                             help=_("liệt kê mọi đơn vị cấp này thuộc đơn vị đã chọn"))
         parser.add_argument("--scope", choices=SCOPES,
