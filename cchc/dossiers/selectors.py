@@ -77,22 +77,29 @@ def _quarter_codes(period: ReportingPeriod) -> list[str]:
 
 
 def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
-                  key: str | None = None) -> dict[tuple, dict[str, int]]:
+                  key: str | None = None, *, scope: str = RollupScope.OWN
+                  ) -> dict[tuple, dict[str, int]]:
     """Figures per (period code, group) for ``unit_ids`` together, in ONE aggregate query.
 
-    ``key`` groups within the units: ``"report__unit_id"`` (per unit) or ``"field_id"`` (per
-    field); ``None`` sums everything. Per unit and in total the query reads the precomputed
-    ``own`` rollups (one row per unit and period); per field it reads the lines. A longer period
-    is derived from its quarters with ``combine_quarters``; a group with no figures in any
-    quarter is left out.
+    ``scope`` says whose reports count for each unit (``cchc.dossiers.scopes``): ``own``, the
+    unit's own report; ``subtree``, the unit's and every unit's below it. ``key`` groups within
+    the units: ``"report__unit_id"`` (per unit) or ``"field_id"`` (per field); ``None`` sums
+    everything. Per unit and in total the query reads the precomputed rollups of ``scope`` (one
+    row per unit and period); per field it reads the lines. A longer period is derived from its
+    quarters with ``combine_quarters``; a group with no figures in any quarter is left out.
     """
+    unit_ids = list(unit_ids)
     needed = {code for period in periods for code in _quarter_codes(period)}
     sums = {name: Sum(name) for name in FIELD_NAMES}
-    rollups = DossierRollup.objects.filter(scope=RollupScope.OWN, unit_id__in=list(unit_ids),
+    rollups = DossierRollup.objects.filter(scope=scope, unit_id__in=unit_ids,
                                            period__code__in=needed)
     if key == "field_id":
+        units = Q(report__unit_id__in=unit_ids)
+        if scope == RollupScope.SUBTREE:  # at most three tiers: children and grandchildren
+            units |= (Q(report__unit__parent_id__in=unit_ids)
+                      | Q(report__unit__parent__parent_id__in=unit_ids))
         rows = (counted_lines()
-                .filter(report__unit_id__in=list(unit_ids), report__period__code__in=needed)
+                .filter(units, report__period__code__in=needed)
                 .values_list("report__period__code", "field_id").annotate(**sums).order_by())
     elif key == "report__unit_id":  # one rollup row per unit and period: nothing to add up
         rows = rollups.values_list("period__code", "unit_id", *FIELD_NAMES)
@@ -120,12 +127,24 @@ def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
     return result
 
 
-def derived_totals(unit_ids: Iterable[int], period: ReportingPeriod) -> dict[str, int]:
-    """Figures of ``period`` for the units together (zeros where nothing counts yet).
+def counted_reports(unit_ids: Iterable[int], period: ReportingPeriod, *,
+                    scope: str = RollupScope.OWN) -> int:
+    """How many quarterly reports (submitted or approved) the figures of ``unit_ids`` for
+    ``period`` in ``scope`` add up: one aggregate over the rollups."""
+    found = DossierRollup.objects.filter(
+        scope=scope, unit_id__in=list(unit_ids), period__code__in=_quarter_codes(period),
+    ).aggregate(reports=Sum("reports"))["reports"]
+    return found or 0
+
+
+def derived_totals(unit_ids: Iterable[int], period: ReportingPeriod, *,
+                   scope: str = RollupScope.OWN) -> dict[str, int]:
+    """Figures of ``period`` for the units together (zeros where nothing counts yet), of
+    ``scope`` (their own reports by default).
 
     One aggregate query whatever the number of units or fields.
     """
-    series = totals_series(unit_ids, [period])
+    series = totals_series(unit_ids, [period], scope=scope)
     return series.get((period.code, None), dict.fromkeys(FIELD_NAMES, 0))
 
 

@@ -1,12 +1,13 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.accounts.access import CommandLineOperator, can_enter
+from cchc.commands import BaseCommand
 from cchc.dossiers.excel import WorkbookInvalid, read_workbook
 from cchc.dossiers.services import ImportRefused, import_plan, reports_import
 
