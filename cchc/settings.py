@@ -341,6 +341,11 @@ SPECTACULAR_SETTINGS = {
 # after the end of its data cut-off window, unless a period says otherwise.
 CCHC_DEADLINE_DAYS_AFTER_CUTOFF = env_int("CCHC_DEADLINE_DAYS_AFTER_CUTOFF", 6)
 
+# Four-eyes rule of the report workflow: whoever entered, changed or submitted a report since its
+# last approval may not approve it. Set to true only where one person must do both (README,
+# "Quy trình báo cáo").
+CCHC_ALLOW_SELF_APPROVAL = env_bool("CCHC_ALLOW_SELF_APPROVAL", False)
+
 # Uploaded workbooks larger than this are refused before they are opened.
 CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 

@@ -6,16 +6,18 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
-from cchc.accounts.access import can_review, units_in_scope
+from cchc.accounts.access import approval_refusal, can_reopen, can_review, units_in_scope
 from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
 from cchc.dossiers.models import (
     DossierLine,
     DossierReport,
     DossierRollup,
     ProcedureField,
+    ReportAction,
+    ReportEvent,
     ReportStatus,
     RollupScope,
 )
@@ -197,7 +199,8 @@ class DueReport:
 
 
 def report_for(unit, period) -> DossierReport | None:
-    return (DossierReport.objects.select_related("unit", "period", "updated_by")
+    return (DossierReport.objects.select_related("unit", "period", "updated_by", "approved_by",
+                                                  "reopen_requested_by")
             .filter(unit=unit, period=period).first())
 
 
@@ -218,16 +221,50 @@ def due_quarters(unit: AdministrativeUnit, today: datetime.date, limit: int = 6)
 
 def reports_awaiting_review(user) -> list[DossierReport]:
     """Submitted reports that ``user`` is the one to approve or return, oldest first, each with
-    ``open_flags``: how many of its outlier flags nobody has checked yet."""
+    ``open_flags``: how many of its outlier flags nobody has checked yet; ``approval_refusal``:
+    why ``user`` may not approve it ("" when they may, ``access.approval_refusal``); and
+    ``changed_after_approval``: it was approved before and has been changed since."""
     candidates = (
         DossierReport.objects.filter(status=ReportStatus.SUBMITTED,
                                      unit__in=units_in_scope(user))
         .annotate(open_flags=Count("outlier_flags",
                                    filter=Q(outlier_flags__status=FlagStatus.OPEN)))
         .select_related("unit", "unit__parent", "unit__province", "period")
+        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.only(
+            "id", "report_id", "user_id", "action", "at")))
+        .defer("approved_figures")
         .order_by("submitted_at")
     )
-    return [r for r in candidates if can_review(user, r.unit, r.period.end)]
+    awaiting = []
+    for report in candidates:
+        if can_review(user, report.unit, report.period.end):
+            report.approval_refusal = approval_refusal(user, report)
+            report.changed_after_approval = report.approved_at is not None
+            awaiting.append(report)
+    return awaiting
+
+
+def reopen_requests(user) -> list[DossierReport]:
+    """Approved reports whose unit asks ``user`` (their approver) to reopen them, oldest
+    request first."""
+    candidates = (DossierReport.objects.filter(status=ReportStatus.APPROVED,
+                                               reopen_requested_at__isnull=False,
+                                               unit__in=units_in_scope(user))
+                  .select_related("unit", "unit__parent", "unit__province", "period",
+                                  "reopen_requested_by")
+                  .defer("approved_figures")
+                  .order_by("reopen_requested_at"))
+    return [report for report in candidates if can_reopen(user, report)]
+
+
+def last_word(report: DossierReport | None) -> ReportEvent | None:
+    """The latest return, reopening or declined reopening of ``report``: what its unit was last
+    told (shown on the report page while it still applies)."""
+    if report is None:
+        return None
+    return (report.events.filter(action__in=(ReportAction.RETURNED, ReportAction.REOPENED,
+                                             ReportAction.REOPEN_DECLINED))
+            .select_related("user").first())
 
 
 @dataclass
