@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cchc.formatting import format_points, round_half_up
+from cchc.formatting import format_change, format_fixed
 
 
 def _points(value) -> str:
     """Points or an index as the CSV and Excel round them (half up, two decimals)."""
-    return "–" if value is None else format_points(round_half_up(value))
+    return format_fixed(value)
 
 
 class ParRankingTable(tables.Table):
@@ -45,12 +45,15 @@ class ParRankingTable(tables.Table):
     def render_index_percent(self, value):
         return _points(value)
 
+    def render_sipas_overall(self, value):
+        return _points(value)
+
     def render_change(self, record):
         if record.change_points is None:
             return "–"
         points = record.change_points
         rank = record.change_rank
-        text = ("+" if points > 0 else "") + _points(points)
+        text = format_change(points)
         if rank:
             text += f" ({'↑' if rank > 0 else '↓'} {abs(rank)})"
         if record.scheme_changed:

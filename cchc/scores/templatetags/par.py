@@ -1,0 +1,19 @@
+"""PAR points, indexes and their changes as every page shows them (``cchc.formatting``)."""
+
+from django import template
+
+from cchc.formatting import format_change, format_fixed
+
+register = template.Library()
+
+
+@register.filter
+def par_number(value) -> str:
+    """Points, a maximum or an index (%), two decimals half up: 80,00 · 90,92 · –."""
+    return format_fixed(value)
+
+
+@register.filter
+def par_change(value) -> str:
+    """A change of points or of an index: +7,67 · −2,11 (the real minus sign) · –."""
+    return format_change(value)
