@@ -2,8 +2,11 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
+from django_tables2.utils import OrderBy
 
 from cchc.dossiers.scopes import OWN, has_units_below
+from cchc.units.selectors import name_match
 from reports.kpis import KPIS
 
 KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate", "online_rate",
@@ -14,12 +17,49 @@ KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate"
 SORTABLE = frozenset({"rank", "unit", *KPI_COLUMNS})
 
 
+def shown_rows(rows: list, filters) -> list:
+    """The ranked rows the search and the province filter choose, ranks unchanged; search
+    results best match first (the exact name, then names starting with it, then the rest),
+    each group in rank order."""
+    province, query = filters.province, filters.query
+    if province is not None:
+        rows = [row for row in rows
+                if province.pk in (row.unit.pk, row.unit.province_id)]
+    if query:
+        matched = ((name_match(row.unit, query), row) for row in rows)
+        rows = [row for match, row in sorted(
+            ((m, r) for m, r in matched if m is not None), key=lambda pair: pair[0])]
+    return rows
+
+
+def _sort_key(name: str):
+    """A row's value for sorting by the column ``name``; None where it has none."""
+    if name == "rank":
+        return lambda row: row.rank
+    if name == "unit":
+        return lambda row: row.unit.code
+    return lambda row: row.values[name] if row.has_figures else None
+
+
+class RankedRows(TableListData):
+    """The rows of a ranking, sorted by a column with the rows that have no value for it (no
+    figures, a rate without a denominator, no rank) last in both directions, in the order
+    given. No sort (``order_by=()``) keeps the order given."""
+
+    def order_by(self, aliases):
+        for alias in reversed(aliases):  # stable sorts, the most significant last
+            key = _sort_key(OrderBy(alias).bare)
+            valued = [row for row in self.data if key(row) is not None]
+            missing = [row for row in self.data if key(row) is None]
+            valued.sort(key=key, reverse=alias.startswith("-"))
+            self.data = valued + missing
+
+
 class KpiColumn(tables.Column):
     def __init__(self, key, **kwargs):
         self.kpi = KPIS[key]
         super().__init__(
             accessor=f"values__{key}", verbose_name=self.kpi.label,
-            order_by=(f"sort_values__{key}",),
             attrs={"td": {"class": "num"}, "th": {"class": "num", "title": self.kpi.formula}},
             **kwargs,
         )
@@ -29,18 +69,18 @@ class KpiColumn(tables.Column):
 
 
 class RankingTable(tables.Table):
-    # Rows are a list, so django-tables2 sorts them by these accessors (not order_* methods).
-    rank = tables.Column(verbose_name=_("Hạng"), empty_values=(), order_by=("rank_key",),
+    # Rows are sorted by ``RankedRows``: missing values last whichever the direction.
+    rank = tables.Column(verbose_name=_("Hạng"), empty_values=(),
                          attrs={"td": {"class": "num"}})
     rank_change = tables.Column(verbose_name=_("So với kỳ trước"), empty_values=(),
                                 orderable=False, attrs={"td": {"class": "text-center"}})
-    unit = tables.Column(verbose_name=_("Đơn vị"), order_by=("unit__code",),
+    unit = tables.Column(verbose_name=_("Đơn vị"),
                          attrs={"td": {"class": "text-nowrap"}})
 
-    def __init__(self, *args, ranking, **kwargs):
+    def __init__(self, rows, *args, ranking, **kwargs):
         self.ranking = ranking
         extra = [(key, KpiColumn(key)) for key in KPI_COLUMNS]
-        super().__init__(*args, extra_columns=extra, **kwargs)
+        super().__init__(RankedRows(list(rows)), *args, extra_columns=extra, **kwargs)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "id": "ranking-table"}
