@@ -55,12 +55,19 @@ class RankedRows(TableListData):
             self.data = valued + missing
 
 
+#: Bootstrap classes of a column shown only from the md breakpoint: on a phone the table
+#: keeps the rank, the unit and the chosen KPI, without scrolling sideways.
+WIDE_ONLY = "d-none d-md-table-cell"
+
+
 class KpiColumn(tables.Column):
-    def __init__(self, key, **kwargs):
+    def __init__(self, key, *, chosen=True, **kwargs):
         self.kpi = KPIS[key]
+        css = "num" if chosen else f"num {WIDE_ONLY}"
         super().__init__(
             accessor=f"values__{key}", verbose_name=self.kpi.label,
-            attrs={"td": {"class": "num"}, "th": {"class": "num", "title": self.kpi.formula}},
+            attrs={"td": {"class": css, "data-kpi": key},
+                   "th": {"class": css, "title": self.kpi.formula}},
             **kwargs,
         )
 
@@ -73,17 +80,23 @@ class RankingTable(tables.Table):
     rank = tables.Column(verbose_name=_("Hạng"), empty_values=(),
                          attrs={"td": {"class": "num"}})
     rank_change = tables.Column(verbose_name=_("So với kỳ trước"), empty_values=(),
-                                orderable=False, attrs={"td": {"class": "text-center"}})
+                                orderable=False,
+                                attrs={"td": {"class": f"text-center {WIDE_ONLY}"},
+                                       "th": {"class": WIDE_ONLY}})
     unit = tables.Column(verbose_name=_("Đơn vị"),
                          attrs={"td": {"class": "text-nowrap"}})
 
-    def __init__(self, rows, *args, ranking, **kwargs):
+    def __init__(self, rows, *args, ranking, kpi_key=None, **kwargs):
+        """``kpi_key`` the KPI the ranking is by: the one KPI column a phone shows (all
+        are shown if it is not a column)."""
         self.ranking = ranking
-        extra = [(key, KpiColumn(key)) for key in KPI_COLUMNS]
+        extra = [(key, KpiColumn(key, chosen=kpi_key in (None, key)
+                                 or kpi_key not in KPI_COLUMNS)) for key in KPI_COLUMNS]
         super().__init__(RankedRows(list(rows)), *args, extra_columns=extra, **kwargs)
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle", "id": "ranking-table"}
+        attrs = {"class": "table table-sm table-hover align-middle ranking-table",
+                 "id": "ranking-table"}
         empty_text = _("Chưa có đơn vị nào có số liệu của kỳ này.")
         order_by = ("rank",)
 

@@ -126,7 +126,8 @@ def _ranking_page(request, ranked_set: tuple, period, previous, units, filters) 
         # Search results come best match first ("an my": Xã An Mỹ, then names starting so)
         # unless the user sorts by a column.
         by_match = filters.query and not request.GET.get("sort")
-        table = RankingTable(shown, ranking=result, order_by=() if by_match else None)
+        table = RankingTable(shown, ranking=result, kpi_key=kpi_key,
+                             order_by=() if by_match else None)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         return table
 
