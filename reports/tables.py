@@ -32,27 +32,32 @@ def shown_rows(rows: list, filters) -> list:
     return rows
 
 
-def _sort_key(name: str):
-    """A row's value for sorting by the column ``name``; None where it has none."""
-    if name == "rank":
-        return lambda row: row.rank
-    if name == "unit":
-        return lambda row: row.unit.code
-    return lambda row: row.values[name] if row.has_figures else None
+class MissingLastRows(TableListData):
+    """Rows of a list sorted by a column with the rows that have no value for it last in both
+    directions, in the order given; ``keys`` maps a column to a row's value (None: none).
+    No sort (``order_by=()``) keeps the order given."""
 
-
-class RankedRows(TableListData):
-    """The rows of a ranking, sorted by a column with the rows that have no value for it (no
-    figures, a rate without a denominator, no rank) last in both directions, in the order
-    given. No sort (``order_by=()``) keeps the order given."""
+    def __init__(self, data, keys):
+        super().__init__(data)
+        self.keys = keys
 
     def order_by(self, aliases):
         for alias in reversed(aliases):  # stable sorts, the most significant last
-            key = _sort_key(OrderBy(alias).bare)
+            key = self.keys[OrderBy(alias).bare]
             valued = [row for row in self.data if key(row) is not None]
             missing = [row for row in self.data if key(row) is None]
             valued.sort(key=key, reverse=alias.startswith("-"))
             self.data = valued + missing
+
+
+def _kpi_key(name: str):
+    return lambda row: row.values[name] if row.has_figures else None
+
+
+#: A ranking row's value in each sortable column: no rank, no figures, or a rate without a
+#: denominator sort last whichever the direction.
+RANKING_KEYS = {"rank": lambda row: row.rank, "unit": lambda row: row.unit.code,
+                **{name: _kpi_key(name) for name in KPI_COLUMNS}}
 
 
 #: Bootstrap classes of a column shown only from the md breakpoint: on a phone the table
@@ -76,7 +81,7 @@ class KpiColumn(tables.Column):
 
 
 class RankingTable(tables.Table):
-    # Rows are sorted by ``RankedRows``: missing values last whichever the direction.
+    # Rows are sorted by ``MissingLastRows``: missing values last whichever the direction.
     rank = tables.Column(verbose_name=_("Hạng"), empty_values=(),
                          attrs={"td": {"class": "num"}})
     rank_change = tables.Column(verbose_name=_("So với kỳ trước"), empty_values=(),
@@ -92,7 +97,8 @@ class RankingTable(tables.Table):
         self.ranking = ranking
         extra = [(key, KpiColumn(key, chosen=kpi_key in (None, key)
                                  or kpi_key not in KPI_COLUMNS)) for key in KPI_COLUMNS]
-        super().__init__(RankedRows(list(rows)), *args, extra_columns=extra, **kwargs)
+        super().__init__(MissingLastRows(list(rows), RANKING_KEYS), *args, extra_columns=extra,
+                         **kwargs)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle ranking-table",

@@ -1,4 +1,4 @@
-"""The PAR results table: rows are ``ParResult``s, sorted in Python by these accessors."""
+"""The PAR results table: rows are ``ParResult``s, sorted in Python by ``PAR_KEYS``."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -6,6 +6,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cchc.formatting import format_change, format_fixed
+from reports.tables import MissingLastRows
+
+#: A result's value in each sortable column; unranked or unscored results sort last both ways.
+PAR_KEYS = {"rank": lambda r: r.rank, "unit": lambda r: r.unit.code,
+            "points": lambda r: r.index_percent, "index_percent": lambda r: r.index_percent,
+            "band": lambda r: r.band or None}
 
 
 def _points(value) -> str:
@@ -15,12 +21,11 @@ def _points(value) -> str:
 
 class ParRankingTable(tables.Table):
     rank = tables.Column(verbose_name=_("Hạng"), accessor="rank_display",
-                         order_by=("rank_key",), attrs={"td": {"class": "num"}})
-    unit = tables.Column(verbose_name=_("Đơn vị"), order_by=("unit__code",))
-    points = tables.Column(verbose_name=_("Tổng điểm"), order_by=("points_key",),
-                           attrs={"td": {"class": "num"}})
-    index_percent = tables.Column(verbose_name=_("Chỉ số (%)"), order_by=("points_key",),
-                                  attrs={"td": {"class": "num"}})
+                         attrs={"td": {"class": "num"}})
+    unit = tables.Column(verbose_name=_("Đơn vị"))
+    # Points are compared through the index: schemes of a set may differ in their maximum.
+    points = tables.Column(verbose_name=_("Tổng điểm"), attrs={"td": {"class": "num"}})
+    index_percent = tables.Column(verbose_name=_("Chỉ số (%)"), attrs={"td": {"class": "num"}})
     band = tables.Column(verbose_name=_("Xếp loại"))
     sipas_overall = tables.Column(verbose_name=_("SIPAS (%)"), orderable=False,
                                   attrs={"td": {"class": "num"},
@@ -32,6 +37,9 @@ class ParRankingTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "par-ranking"}
         empty_text = _("Chưa có kết quả đánh giá nào trong năm này.")
         order_by = ("rank",)
+
+    def __init__(self, results, *args, **kwargs):
+        super().__init__(MissingLastRows(list(results), PAR_KEYS), *args, **kwargs)
 
     def render_unit(self, record):
         url = reverse("scores:result", args=[record.unit.unit_list, record.unit.code,

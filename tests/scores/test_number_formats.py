@@ -70,3 +70,14 @@ def test_the_result_page_shows_points_and_changes_one_way(admin_client, two_year
     assert "90,00 / 100,00" in html and "90,00 %" in html
     assert f"{MINUS}2,08 điểm; chỉ số {MINUS}2,08 điểm phần trăm" in html
     assert "<td class=\"num\">60,00</td>" in html  # the first area's maximum
+
+
+def test_the_par_ranking_lists_unscored_units_last_in_both_directions(admin_client, two_years):
+    url = reverse("scores:ranking", args=["2008", "943", 2024])
+    assess(two_years, "31561", {})  # assessed, nothing scored: no index
+    for sort, first in (("index_percent", ["31552", "31564"]),
+                        ("-index_percent", ["31564", "31552"]), ("-rank", ["31552", "31564"]),
+                        ("points", ["31552", "31564"])):
+        html = admin_client.get(url, {"sort": sort}).content.decode()
+        shown = re.findall(r'unit-code">(\d+)<', html)
+        assert shown[:2] == first and shown[-1] == "31561", sort
