@@ -162,3 +162,11 @@ def test_searching_costs_the_same_queries_whatever_the_number_of_units(ministry)
             national(ministry, level=level, q=q, province=factories.unit("94").pk)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("params", [{"q": "x" * 101}, {"q": "an\x00my"}, {"province": "abc"},
+                                    {"province": "999999"}, {"q": "an my", "province": ""}])
+def test_odd_searches_are_answered_and_never_stored_unless_well_formed(ministry, params):
+    page = national(ministry, level=Level.COMMUNE, **params)
+    well_formed = params == {"q": "an my", "province": ""}
+    assert (page.context["cache_seconds"] > 0) == well_formed
