@@ -6,7 +6,7 @@ from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
 from cchc.dossiers.scopes import OWN, has_units_below
-from cchc.units.selectors import name_match
+from cchc.units.selectors import name_matcher
 from reports.kpis import KPIS
 
 KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate", "online_rate",
@@ -26,7 +26,8 @@ def shown_rows(rows: list, filters) -> list:
         rows = [row for row in rows
                 if province.pk in (row.unit.pk, row.unit.province_id)]
     if query:
-        matched = ((name_match(row.unit, query), row) for row in rows)
+        match = name_matcher(query)
+        matched = ((match(row.unit), row) for row in rows)
         rows = [row for match, row in sorted(
             ((m, r) for m, r in matched if m is not None), key=lambda pair: pair[0])]
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -36,29 +37,33 @@ def unit_search(query: str, unit_list: str | None = None) -> QuerySet[Administra
     return found.select_related("parent", "parent__parent").order_by("level", "unit_list", "code")
 
 
-#: How well a unit's name matches a search (``name_match``): lower comes first.
+#: How well a unit's name matches a search (``name_matcher``): lower comes first.
 EXACT, PREFIX, CONTAINS = 0, 1, 2
 
 
-def name_match(unit: AdministrativeUnit, query: str) -> int | None:
-    """How ``unit`` matches ``query`` by the unit browser's rule (every word of the folded
+def name_matcher(query: str) -> Callable[[AdministrativeUnit], int | None]:
+    """How a unit matches ``query`` by the unit browser's rule (every word of the folded
     query in the folded name, ``AdministrativeUnitQuerySet.search``) or by its exact code:
     ``EXACT`` when the folded name, with or without its kind ("Xã An Mỹ", "An Mỹ"), is the
     query or the code is; ``PREFIX`` when it starts with the query; ``CONTAINS`` otherwise;
-    None when it does not match. For lists already loaded (a ranking's rows): no query."""
-    folded = fold(query)
-    if not folded:
-        return None
-    if unit.code == query.strip():
-        return EXACT
-    if not all(word in unit.search_name for word in folded.split()):
-        return None
-    short = fold(unit.short_name)
-    if folded in (short, unit.search_name):
-        return EXACT
-    if short.startswith(folded) or unit.search_name.startswith(folded):
-        return PREFIX
-    return CONTAINS
+    None when it does not match. For lists already loaded (a ranking's rows): no query; the
+    query is folded once."""
+    folded, code = fold(query), query.strip()
+    words = folded.split()
+
+    def match(unit: AdministrativeUnit) -> int | None:
+        if unit.code == code:
+            return EXACT
+        if not words or not all(word in unit.search_name for word in words):
+            return None
+        short = fold(unit.short_name)
+        if folded in (short, unit.search_name):
+            return EXACT
+        if short.startswith(folded) or unit.search_name.startswith(folded):
+            return PREFIX
+        return CONTAINS
+
+    return match
 
 
 def unit_get(unit_list: str, code: str) -> AdministrativeUnit:

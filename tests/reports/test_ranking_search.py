@@ -170,3 +170,19 @@ def test_odd_searches_are_answered_and_never_stored_unless_well_formed(ministry,
     page = national(ministry, level=Level.COMMUNE, **params)
     well_formed = params == {"q": "an my", "province": ""}
     assert (page.context["cache_seconds"] > 0) == well_formed
+
+
+def test_a_name_matches_exactly_by_its_prefix_or_by_containing_the_words():
+    from cchc.units.selectors import CONTAINS, EXACT, PREFIX, name_matcher
+
+    def unit(name, short, code="1"):
+        return AdministrativeUnit(name=name, short_name=short, code=code,
+                                  search_name=fold(name))
+
+    match = name_matcher("An Mỹ")
+    assert match(unit("Xã An Mỹ", "An Mỹ")) == EXACT
+    assert match(unit("Xã An Mỹ Tây", "An Mỹ Tây")) == PREFIX
+    assert match(unit("Phường Mỹ An", "Mỹ An")) == CONTAINS  # every word, another order
+    assert match(unit("Xã Tân Mỹ", "Tân Mỹ")) is None
+    assert name_matcher("31564")(unit("Xã An Mỹ", "An Mỹ", code="31564")) == EXACT
+    assert name_matcher("  ")(unit("Xã An Mỹ", "An Mỹ")) is None
