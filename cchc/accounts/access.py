@@ -213,6 +213,13 @@ def approval_refusal(user, report) -> str:
     return ""
 
 
+def entering_bars_approval(user, unit: AdministrativeUnit, period_end) -> bool:
+    """Whether entering or changing ``unit``'s figures would bar ``user`` from approving them
+    afterwards (the four-eyes rule of ``approval_refusal``): said before an approver imports or
+    edits a unit's figures."""
+    return not settings.CCHC_ALLOW_SELF_APPROVAL and can_review(user, unit, period_end)
+
+
 def can_approve(user, report) -> bool:
     return not approval_refusal(user, report)
 

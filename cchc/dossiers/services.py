@@ -22,6 +22,7 @@ from cchc.accounts.access import (
     can_enter,
     can_reopen,
     can_request_reopen,
+    entering_bars_approval,
 )
 from cchc.dossiers.columns import FIELD_NAMES, figure_errors
 from cchc.dossiers.models import (
@@ -262,19 +263,29 @@ def _entry_refusal(user, unit: AdministrativeUnit, period: ReportingPeriod, reas
     return ""
 
 
-def _approved_refusal(report: DossierReport) -> str:
+def _approved_refusal(user, report: DossierReport) -> str:
+    """Why an approved report cannot be changed, and what ``user`` can do about it: its
+    approver reopens it; anyone else who enters its figures asks the approver to."""
     approver = approver_unit(report.unit, report.period.end)
-    who = report.approved_by.get_full_name() or report.approved_by.username \
+    who = (report.approved_by.get_full_name() or report.approved_by.username) \
         if report.approved_by else ""
     when = timezone.localtime(report.approved_at).strftime("%H:%M %d/%m/%Y") \
         if report.approved_at else ""
+    by = ", ".join(part for part in (who, when) if part)
+    what = {"unit": report.unit.name, "period": report.period.label, "approver": approver.name,
+            "by": _(" (%(by)s)") % {"by": by} if by else ""}
+    if can_reopen(user, report):
+        return _(
+            "Báo cáo của %(unit)s, kỳ %(period)s đã được duyệt%(by)s nên không sửa được. Bạn là "
+            "người phê duyệt: mở lại báo cáo (nút «Mở lại» trên trang báo cáo, ghi lý do) rồi "
+            "sửa; khi nhập từ tệp Excel, bỏ trang của báo cáo này ra khỏi tệp cho đến khi báo "
+            "cáo được mở lại.") % what
     return _(
         "Báo cáo của %(unit)s, kỳ %(period)s đã được duyệt%(by)s nên không sửa được. Nếu cần "
         "sửa, hãy đề nghị người phê duyệt của %(approver)s mở lại (nút «Đề nghị mở lại» trên "
         "trang báo cáo); khi nhập từ tệp Excel, bỏ trang của báo cáo này ra khỏi tệp cho đến khi "
         "báo cáo được mở lại."
-    ) % {"unit": report.unit.name, "period": report.period.label, "approver": approver.name,
-         "by": (_(" (%(who)s, %(when)s)") % {"who": who, "when": when}) if who or when else ""}
+    ) % what
 
 
 def save_outcome(*, user, unit: AdministrativeUnit, period: ReportingPeriod,
@@ -302,7 +313,7 @@ def save_outcome(*, user, unit: AdministrativeUnit, period: ReportingPeriod,
         return SaveOutcome(UNCHANGED, status)
     if status == ReportStatus.APPROVED:
         if not can_change_approved(user):
-            return SaveOutcome(REFUSED, refusal=_approved_refusal(report))
+            return SaveOutcome(REFUSED, refusal=_approved_refusal(user, report))
         if not reason.strip():
             return SaveOutcome(REFUSED, refusal=_(
                 "Báo cáo của %(unit)s, kỳ %(period)s đã được duyệt: quản trị viên phải ghi lý do "
@@ -482,8 +493,8 @@ def report_reopen_request(*, user, report: DossierReport, expected_version: int,
     report.reopen_requested_at = timezone.now()
     report.reopen_requested_by = _actor(user)
     report.reopen_reason = reason.strip()
-    report.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_reason",
-                               "updated_at"])
+    # Not a change of the figures: "Phiên bản" keeps naming who last changed them, and when.
+    report.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_reason"])
     _event(report, user, ReportAction.REOPEN_REQUESTED, report.status, reason.strip())
     return report
 
@@ -501,8 +512,8 @@ def report_reopen_decline(*, user, report: DossierReport, expected_version: int,
     if message:
         raise ReportRefused(message)
     _clear_reopen_request(report)
-    report.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_reason",
-                               "updated_at"])
+    # Not a change of the figures: "Phiên bản" keeps naming who last changed them, and when.
+    report.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_reason"])
     _event(report, user, ReportAction.REOPEN_DECLINED, report.status, comment.strip())
     return report
 
@@ -607,6 +618,8 @@ class ImportPlan:
     outliers: list[tuple[str, str, Outlier]] = dataclass_field(default_factory=list)
     #: What storing the sheet will do (``save_outcome``), when the plan was made for a user.
     outcome: SaveOutcome | None = None
+    #: Storing it makes the importing approver an author, who then may not approve it.
+    bars_own_approval: bool = False
 
     @property
     def is_new(self) -> bool:
@@ -642,6 +655,9 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
             plan.outcome = save_outcome(user=user, unit=sheet.unit, period=sheet.period,
                                         report=report, changed=bool(changes), submit=submit,
                                         reason=reason)
+            plan.bars_own_approval = (bool(changes) and not plan.outcome.refused
+                                      and entering_bars_approval(user, sheet.unit,
+                                                                 sheet.period.end))
         plans.append(plan)
     found = find_outliers(Subject(s.unit, s.period, {f.pk: v for f, v in s.lines.items()})
                           for s in sheets)

@@ -348,8 +348,26 @@ def test_a_workbook_with_an_approved_sheet_shows_which_sheet_is_refused(client):
     assert f"Trang «{second.sheet}»: Báo cáo của {second.unit.name}, kỳ Quý II/2025 đã được " \
            "duyệt" in text
     assert "Các báo cáo sẽ được lưu dạng bản nháp" not in text
+    # Nothing calls the file valid, and no refused sheet says it "can still be imported".
+    assert "Tệp hợp lệ" not in text and "Đã đọc tệp: 2 báo cáo" in text
+    assert "(, " not in text
     client.post(reverse("dossiers:upload_confirm"))
     assert list(DossierReport.objects.values_list("unit__code", flat=True)) == [NHON_MY_OLD]
+
+
+def test_an_approver_importing_a_units_figures_is_told_it_then_cannot_approve_them(client):
+    """Four-eyes: whoever enters a report's figures may not approve it; the province's office
+    importing a district's sheet is told before it confirms."""
+    office = factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94")
+    period_ensure(code=QUARTER)
+    client.force_login(office)
+    preview = upload(client, filled(template_bytes(client, "943"), factories.figures()))
+    (plan,) = preview.context["plans"]
+    assert plan.bars_own_approval
+    assert 'data-testid="bars-own-approval"' in preview.content.decode()
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    preview = upload(client, filled(template_bytes(client, AN_MY), factories.figures()))
+    assert not preview.context["plans"][0].bars_own_approval
 
 
 def test_import_command_says_per_sheet_what_it_does_and_refuses_an_approved_report(tmp_path):

@@ -266,3 +266,41 @@ def test_publication_names_reports_changed_after_approval_and_waits_for_reopen_r
         ranking_publish(user=people["admin"], province=factories.unit("94"), period=period)
     assert any("đề nghị mở lại" in message and "Xã An Mỹ" in message
                for message in refused.value.messages)
+
+
+# --- what the pages say, as the users found them ---------------------------------------------
+
+
+def test_the_approver_is_told_to_reopen_and_the_unit_to_ask(people, quarter):
+    report = approved(people, quarter)
+    report.approved_by = None  # a report approved before approvers were recorded
+    report.save()
+    ask = services.save_outcome(user=people["xa"], unit=report.unit, period=quarter,
+                                report=report, changed=True, submit=False).refusal
+    assert "«Đề nghị mở lại»" in ask and "(, " not in ask and "duyệt (" in ask
+    tinh = people["tinh"]
+    district = factories.report(factories.unit("943"), QUARTER, status=ReportStatus.APPROVED)
+    own = services.save_outcome(user=tinh, unit=district.unit, period=quarter, report=district,
+                                changed=True, submit=False).refusal
+    assert "Bạn là người phê duyệt" in own and "«Mở lại»" in own and "(, " not in own
+    assert "đã được duyệt nên" in own  # neither who nor when is known: no empty brackets
+
+
+def test_asking_to_reopen_leaves_who_last_changed_the_figures(people, quarter):
+    report = approved(people, quarter)
+    before = DossierReport.objects.get(pk=report.pk)
+    services.report_reopen_request(user=people["xa"], report=report,
+                                   expected_version=report.version, reason="Sai số hộ tịch")
+    after = DossierReport.objects.get(pk=report.pk)
+    assert (after.updated_by, after.updated_at) == (before.updated_by, before.updated_at)
+    assert after.reopen_pending
+
+
+def test_an_approved_report_of_a_locked_quarter_says_only_an_administrator_changes_it(
+        client, people, quarter):
+    approved(people, quarter)
+    quarter.is_locked = True
+    quarter.save()
+    text = page(client, people["xa"]).content.decode()
+    assert 'data-testid="locked-approved"' in text and "quản trị viên" in text
+    assert "Đề nghị mở lại</button>" not in text
