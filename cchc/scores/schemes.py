@@ -16,11 +16,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from cchc.scores.models import CriterionPart, ParBand, ParCriterion, ParScheme
+from cchc.sheets import SheetUnreadable, first_sheet
 
 HEADER = ("Mã", "Nội dung", "Điểm tối đa", "Phần")
+#: A scheme has about a hundred criteria; a longer sheet was not made for it.
+MAX_SCHEME_ROWS = 2000
 CODE = re.compile(r"^\d+(\.\d+)*$")
 PARTS = {
     "kết quả": CriterionPart.RESULTS, "results": CriterionPart.RESULTS,
@@ -58,18 +61,13 @@ def read_scheme_rows(source) -> list[CriterionRow]:
     """The criterion rows of the first sheet of ``source``; ``SchemeInvalid`` lists every
     problem (header, codes, nesting, points, part, children not adding up)."""
     try:
-        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise SchemeInvalid([_("Tệp không phải là tệp Excel .xlsx đọc được.")]) from exc
-    rows = list(sheet.iter_rows(values_only=True))
+        _title, rows = first_sheet(source, HEADER, max_rows=MAX_SCHEME_ROWS)
+    except SheetUnreadable as unreadable:
+        raise SchemeInvalid([str(unreadable)]) from unreadable
     errors: list[str] = []
-    if not rows or tuple(str(v or "").strip() for v in rows[0][:4]) != HEADER:
-        raise SchemeInvalid([_("Dòng 1 phải là tiêu đề: %(header)s.") % {
-            "header": " | ".join(HEADER)}])
     found: list[CriterionRow] = []
     seen: set[str] = set()
-    for number, values in enumerate(rows[1:], start=2):
-        values = (tuple(values) + (None,) * 4)[:4]
+    for number, values in enumerate(rows, start=2):
         if all(v in (None, "") for v in values):
             continue
         row = _row(number, values, seen, errors)

@@ -68,10 +68,10 @@ def test_a_broken_sheet_is_refused_with_the_cell_and_nothing_is_created(rows, me
 
 
 def test_a_renamed_header_or_a_file_that_is_not_a_workbook_is_refused():
-    with pytest.raises(SchemeInvalid, match="Dòng 1 phải là tiêu đề"):
+    with pytest.raises(SchemeInvalid, match="Trang «Sheet», dòng 1 phải là tiêu đề"):
         scheme_import(source=sheet(GOOD, header=("Code", "Title", "Max", "Part")), year=2024,
                       level=SchemeLevel.COMMUNE, name="x")
-    with pytest.raises(SchemeInvalid, match="không phải là tệp Excel"):
+    with pytest.raises(SchemeInvalid, match="tệp PDF .*không phải bảng tính Excel"):
         scheme_import(source=io.BytesIO(b"%PDF-1.7"), year=2024, level=SchemeLevel.COMMUNE,
                       name="x")
 
