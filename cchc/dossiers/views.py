@@ -22,7 +22,7 @@ from cchc.accounts.access import (
 )
 from cchc.dossiers import excel, selectors, services
 from cchc.dossiers.columns import COLUMNS
-from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values
+from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values, posted_version
 from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
@@ -62,8 +62,12 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         cells = quality_selectors.flags_by_cell(flags)
         for form in forms:
             form.flags = cells.get(form.procedure_field.pk, {})
-    version = int(request.POST.get("version") or (current.version if current else 0))
-    if request.method == "POST" and all(form.is_valid() for form in forms):
+    version, status = posted_version(request.POST, current.version if current else 0), 200
+    if version is None:
+        messages.error(request, _("Trang nhập liệu gửi lên bị hỏng (phiên bản báo cáo không hợp "
+                                  "lệ), chưa lưu gì. Hãy tải lại trang rồi nhập lại."))
+        version, status = (current.version if current else 0), 400
+    elif request.method == "POST" and all(form.is_valid() for form in forms):
         saved, version = _save(request, unit, period, forms, version)
         if saved:
             return redirect(request.path)
@@ -75,7 +79,7 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],
         "flags": flags, "open_flags": sum(1 for flag in flags if flag.is_open),
         "can_check_flags": bool(flags) and can_review(request.user, unit, period.end),
-    })
+    }, status=status)
 
 
 def _save(request, unit, period, forms, version) -> tuple[bool, int]:
