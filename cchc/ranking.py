@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 
+from django_tables2 import RequestConfig
+
 
 def competition_ranks(values: Mapping[Hashable, object], *, descending: bool = True) -> dict:
     """Standard competition ranking ("1224"): ties share a rank and the next rank skips.
@@ -42,3 +44,12 @@ class PointsAndRank:
     def rank_display(self) -> str:
         """"3/13", or "–" when unranked."""
         return f"{self.rank}/{self.rank_of}" if self.rank else "–"
+
+
+def paginate_table(request, table, per_page: int = 50):
+    """Sort and page a ranking table (django-tables2) from the request's ``sort`` and ``page``,
+    ``per_page`` rows a page. The page size is not the query's to choose: no page offers it,
+    and a ``per_page`` of 0 or less made the paginator fail (a 500)."""
+    table.per_page_field = "_fixed_page_size"  # a name no page sends
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    return table

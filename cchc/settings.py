@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a query or a form: a NUL there is a 400, never a database error.
+    "cchc.input_guard.NulInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cchc.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
