@@ -27,5 +27,6 @@ urlpatterns = [
     path(UNIT + "par/<int:year>/below/", view(views.ParBelow), name="par_ranking"),
     path("periods/", view(views.PeriodList), name="periods"),
     path("periods/<code:period>/", view(views.PeriodDetail), name="period"),
-    re_path(r"^(?P<rest>.*)/$", view(views.NotFoundView)),
+    # Any other address, control characters included ([\s\S]: "." stops at a newline).
+    re_path(r"^(?P<rest>[\s\S]*)/$", view(views.NotFoundView)),
 ]

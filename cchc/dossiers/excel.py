@@ -158,6 +158,18 @@ def add_template_sheet(
         _write_rows(sheet, fields, _prefill(unit, period, fields))
         _protect(sheet, len(fields))
         _set_properties(workbook, unit, period)
+    text_only(sheet)
+    return sheet
+
+
+def text_only(sheet: Worksheet) -> Worksheet:
+    """Every text cell of ``sheet`` stored as text: openpyxl stores a string that begins with
+    ``=`` as a formula, so a unit or field named ``=HYPERLINK(…)`` would be run by whoever opens
+    the file. The app's workbooks hold no formulas of their own."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     return sheet
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cchc.dossiers.excel import text_only
 from cchc.scores.models import CriterionPart, ParBand, ParCriterion, ParScheme
 from cchc.sheets import SheetUnreadable, first_sheet
 
@@ -172,6 +173,7 @@ def scheme_workbook(scheme: ParScheme) -> Workbook:
                       PART_LABELS[criterion.part]])
     for letter, width in zip("ABCD", (10, 70, 14, 14), strict=True):
         sheet.column_dimensions[letter].width = width
+    text_only(sheet)  # a criterion titled "=…" is text, not a formula
     return workbook
 
 
