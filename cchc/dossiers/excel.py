@@ -588,24 +588,30 @@ def _bounds(ref: str) -> tuple[int, int, int] | None:
 class _SheetCounter:
     """Counts what openpyxl would build from a worksheet's XML while it streams through expat:
     rows, cells (coordinates given or implied), merged ranges and hyperlinks (openpyxl makes a
-    cell for each of their cells) and the declared used range. Raises ``_Exceeded`` the moment
-    a limit is passed, so an endless sheet costs no more than a legal one."""
+    cell for each of their cells) and the declared used range; in the shared string table, its
+    strings (no more than the sheets have cells). Raises ``_Exceeded`` the moment a limit is
+    passed, so an endless sheet costs no more than a legal one."""
 
     RANGES = frozenset({"mergeCell", "hyperlink"})
 
-    def __init__(self, limits: SheetLimits):
-        self.limits = limits
-        self.rows = self.cells = self.row = self.column = 0
-        self.worksheet: bool | None = None
+    def __init__(self, limits: SheetLimits, most_strings: int):
+        self.limits, self.most_strings = limits, most_strings
+        self.rows = self.cells = self.row = self.column = self.strings = 0
+        self.root: str | None = None
 
     def start(self, name: str, attrs: dict) -> None:
         name = name.rpartition(":")[2]
-        if self.worksheet is None:
-            self.worksheet = name in ("worksheet", "dialogsheet")
-            if not self.worksheet:
+        if self.root is None:
+            self.root = name
+            if name not in ("worksheet", "dialogsheet", "sst"):
                 raise _Done
             return
-        if name == "c":
+        if self.root == "sst":
+            if name == "si":
+                self.strings += 1
+                if self.strings > self.most_strings:
+                    raise _Exceeded("strings", self.strings, self.most_strings)
+        elif name == "c":
             ref = _CELL_REF.fullmatch(attrs.get("r", ""))
             if ref is None:
                 self.column += 1
@@ -644,10 +650,11 @@ def _refuse_dtd(*args) -> None:
     raise _NotXml
 
 
-def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLimits) -> None:
+def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLimits,
+               most_strings: int) -> None:
     """Stream one part of the package through a counting parser (nothing is kept); stops at its
-    root element unless it is a worksheet."""
-    counter = _SheetCounter(limits)
+    root element unless it is a worksheet or the shared string table."""
+    counter = _SheetCounter(limits, most_strings)
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_dtd
@@ -701,6 +708,11 @@ def _limit_error(sheet: str, exceeded: _Exceeded, limits: SheetLimits) -> CellEr
             "Trang có dữ liệu, định dạng hoặc vùng sử dụng đến cột %(letter)s, trong khi loại "
             "bảng này chỉ dùng đến cột %(last)s. Hãy xoá các cột thừa bên phải (chọn cả cột → "
             "Xoá), lưu lại rồi tải lên lại.") % values
+    elif exceeded.what == "strings":
+        message = _(
+            "Tệp chứa hơn %(limit)s đoạn chữ, nhiều hơn các trang của nó chứa được: tệp không "
+            "được lập từ biểu mẫu. Hãy chép số liệu sang một tệp mới (chỉ dán giá trị), lưu lại "
+            "rồi tải lên lại.") % values
     else:
         message = _(
             "Trang có hơn %(limit)s ô (kể cả ô trống đã định dạng), nhiều hơn loại bảng này "
@@ -723,9 +735,10 @@ def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo], limits: SheetLimi
                                           or entry.filename in titles):
                     continue
                 try:
-                    _scan_part(archive, entry, limits)
+                    _scan_part(archive, entry, limits, limits.cells * max(1, len(titles)))
                 except _Exceeded as exceeded:
-                    sheet = titles.get(entry.filename) or posixpath.basename(entry.filename)
+                    sheet = "" if exceeded.what == "strings" else \
+                        titles.get(entry.filename) or posixpath.basename(entry.filename)
                     raise WorkbookInvalid([_limit_error(sheet, exceeded, limits)]) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError,
             NotImplementedError, expat.ExpatError, _NotXml) as error:

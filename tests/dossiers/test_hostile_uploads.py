@@ -470,3 +470,18 @@ def test_a_bad_crc_through_the_web_upload_answers_a_page(client, upload_world):
     response = client.post("/bao-cao/tai-len/", {"file": file})
     assert response.status_code == 200
     assert "bị hỏng" in response.content.decode()
+
+
+def test_a_shared_string_table_of_millions_of_strings_is_refused_before_parsing(upload_world):
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+               b'org/spreadsheetml/2006/main">' + b"<si><t/></si>" * 5_000_000 + b"</sst>")
+    template = filled_template()
+    types = zipfile.ZipFile(io.BytesIO(template)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    data = replaced(template, xl__sharedStrings_xml=strings, **{"[Content_Types]_xml": types})
+    assert len(data) < 1024 * 1024
+    with Deadline(20), pytest.raises(excel.WorkbookInvalid) as refused, PeakMemory() as memory:
+        excel.read_workbook(io.BytesIO(data), size=len(data))
+    assert memory.seconds < 5 and memory.peak < MEMORY_LIMIT
+    assert "đoạn chữ" in str(refused.value)
