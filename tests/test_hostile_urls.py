@@ -38,12 +38,12 @@ VALID = {"unit_list": "2008", "code": "94", "period": "2025-Q2", "year": "2025",
          "rest": "x", "app_label": "auth", "object_id": "1", "content_type_id": "1",
          "url": "x"}
 HOSTILE = ["\x00", "94\x00", "%00", "x" * 3000, "../", "..", "ờ😀\u202e", "-1", "2026-Q9",
-           "x", "0", "9" * 30, " ", "%", "\r\n", "'\"<>"]
+           "x", "0", "0000-Q1", "9" * 30, " ", "%", "\r\n", "'\"<>"]
 #: The query parameters the views and the API read, and a few more.
 QUERY = ["ky", "kpi", "level", "parent", "page", "sort", "q", "per_page", "page_size",
          "as_of", "danh-muc", "trong", "list", "kind", "year", "next"]
-QUERY_VALUES = ["\x00", "%00", "x" * 3000, "-1", "0", "9" * 30, "2026-Q9", "x", "../", "ờ😀",
-                "1.5", ""]
+QUERY_VALUES = ["\x00", "%00", "x" * 3000, "-1", "0", "9" * 30, "2026-Q9", "0000-Q1", "x",
+                "../", "ờ😀", "1.5", ""]
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>"
                         r"(?:[^()]|\([^()]*\))*\)")
 
