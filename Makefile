@@ -46,12 +46,15 @@ bench-export: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/export.py
 
-## Django's deployment checklist under the production settings (warnings fail too). Uses a
-## throwaway SECRET_KEY and SQLite unless they are set: it checks settings, not data.
+## Django's deployment checklist under the production settings (warnings fail too), then the
+## app started under them (scripts/prod_smoke.py): collectstatic into a temporary folder, the
+## login and public pages and every static file fetched. Uses a throwaway SECRET_KEY and SQLite
+## unless they are set: it checks settings, not data.
 prod-check: install
 	DJANGO_ENV=production SECRET_KEY=$${SECRET_KEY:-prod-check-$$(date +%s%N)-not-a-real-key-0123456789abcdef} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-cchc.example.gov.vn} DATABASE_URL=$${DATABASE_URL:-sqlite:///:memory:} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python scripts/prod_smoke.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: no NUL or control character in a request header reaches anything else.
+    "cchc.middleware.CleanHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a query or a form: a NUL there is a 400, never a database error.
     "cchc.input_guard.NulInputMiddleware",
@@ -128,13 +130,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cchc.middleware.SessionIdleTimeoutMiddleware",
+    # Cache-Control: private, no-store for signed-in users and the API (cchc/middleware.py).
+    "cchc.middleware.PrivateResponsesMiddleware",
     # Last, as django-axes requires: answers a locked-out login attempt with its page.
     "axes.middleware.AxesMiddleware",
 ]
 
 if IS_PRODUCTION:
     # Static files from the app server itself (collected and compressed), no separate server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # Content-Security-Policy (django-csp), in every environment so that the browser tests see what
 # production enforces: scripts, styles, fonts and images only from this server, no inline
@@ -249,8 +254,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
-# Proxies in front of the app that add X-Forwarded-For (0: the client is the peer address).
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_VERBOSE = False  # no "AXES: BEGIN version …" line before every command's output
+# The address a failed login is counted against. AXES_PROXY_COUNT is the number of proxies
+# between the browser and the app, each appending the address it saw to X-Forwarded-For. 0 (no
+# proxy): the peer address. Behind proxies the peer is the nearest proxy, the same for every
+# user, so anyone could lock anyone out: the client is then the address the outermost proxy
+# saw, counted from the right of X-Forwarded-For (what a client writes there itself stays on
+# the left and is ignored). django-ipware reads it: its proxy count is the proxies listed in
+# the header, i.e. all but the nearest, whose address is the peer's; IPWARE_STRICT off so that
+# a longer header (a client's own office proxy) still resolves from the right. A request
+# without the header (not through the proxies) is counted under no address.
+_proxies = env_int("AXES_PROXY_COUNT", 0)
+if _proxies < 0:
+    raise ImproperlyConfigured(f"AXES_PROXY_COUNT={_proxies}: the number of proxies is ≥ 0.")
+if _proxies:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    AXES_IPWARE_PROXY_COUNT = _proxies - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # A session ends after this long without a request (renewed at most once a minute).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
@@ -271,7 +293,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files the app serves in production (whitenoise).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -320,6 +343,11 @@ SPECTACULAR_SETTINGS = {
 # after the end of its data cut-off window, unless a period says otherwise.
 CCHC_DEADLINE_DAYS_AFTER_CUTOFF = env_int("CCHC_DEADLINE_DAYS_AFTER_CUTOFF", 6)
 
+# Four-eyes rule of the report workflow: whoever entered, changed or submitted a report since its
+# last approval may not approve it. Set to true only where one person must do both (README,
+# "Quy trình báo cáo").
+CCHC_ALLOW_SELF_APPROVAL = env_bool("CCHC_ALLOW_SELF_APPROVAL", False)
+
 # Uploaded workbooks larger than this are refused before they are opened.
 CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 
@@ -356,9 +384,18 @@ if not CCHC_SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"CCHC_SITE_URL={CCHC_SITE_URL!r} must start with https:// "
                                "(or http://).")
 
+# One console handler, on the root logger, that every message reaches once. Django's own
+# "django" logger gets no handler of its own (its default one printed each of its messages a
+# second time, "Watching for file changes" included) and passes them up. django-axes says only
+# what matters: failed logins and lockouts (warnings), not each success, nor its version at the
+# start of every command (AXES_VERBOSE above).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }

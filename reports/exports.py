@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
+from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, row_scope, scope_title
 from cchc.formatting import round_half_up, spreadsheet_text
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
@@ -33,6 +34,9 @@ CSV_COLUMNS = (
     "unit_code", "unit_name", "unit_level", "parent_code", "period",
     *(column.field for column in COLUMNS),
     "on_time_rate", "early_rate", "online_rate",
+    # Added last, so that files read by position keep their meaning: "own" rows hold what
+    # every row held before; "subtree" rows the unit and everything below it.
+    "scope",
 )
 LEVEL_NAMES = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}
 
@@ -48,18 +52,25 @@ class Summary:
     rows: list[selectors.UnitRow]
     ranking: selectors.Ranking
     receiver: str
+    scope: str = SUBTREE  # of the root's form sheet
+    rows_scope: str = OWN  # of the per-unit and ranking sheets
 
 
-def summary_for(root, period, units=None, *, kpi_key: str = DEFAULT_KPI) -> Summary:
+def summary_for(root, period, units=None, *, kpi_key: str = DEFAULT_KPI,
+                scope: str | None = None) -> Summary:
     """The dashboard's figures by field for ``root`` itself, and ``units`` (by default its
-    children) as the ranking page shows them."""
-    board = selectors.unit_dashboard(root, period)
+    children, all of one level) as the ranking page shows them, each in the ``scope`` chosen
+    (``subtree`` or ``own``), or by default the whole area of units that have units below."""
     units = list(selectors.ranking_units(root, period) if units is None else units)
+    root_scope = chosen_scope(scope, root.level)
+    rows_scope = chosen_scope(scope, units[0].level) if units else OWN
+    board = selectors.unit_dashboard(root, period, root_scope)
     with translation.override("vi"):  # printed on the official form, always in Vietnamese
         receiver = receiving_unit_name(root, period.end)
     return Summary(root, period, board.by_field, board.totals,
-                   selectors.unit_rows(units, period), selectors.ranking(units, period, kpi_key),
-                   receiver)
+                   selectors.unit_rows(units, period, rows_scope),
+                   selectors.ranking(units, period, kpi_key, scope=rows_scope),
+                   receiver, root_scope, rows_scope)
 
 
 # --- workbook -------------------------------------------------------------------------------
@@ -143,7 +154,8 @@ def _form_sheet(workbook, styles, summary: Summary) -> None:
         _("Kỳ báo cáo: %(period)s (số liệu từ ngày %(start)s đến ngày %(end)s)") % {
             "period": period.label, "start": f"{period.cutoff_start:%d/%m/%Y}",
             "end": f"{period.cutoff_end:%d/%m/%Y}"},
-        _("Đơn vị tính: số hồ sơ TTHC"),
+        _("Đơn vị tính: số hồ sơ TTHC – Phạm vi số liệu: %(scope)s") % {
+            "scope": scope_title(summary.scope, summary.root.level)},
     ], width)
     # Two-row header: the three groups over their columns, STT and Lĩnh vực merged down.
     head = styles["head"]
@@ -214,12 +226,18 @@ def ranking_sheet_rows(summary: Summary) -> Iterator[list]:
                + [_rate(row.values[key]) for key in RATE_KEYS])
 
 
+def _rows_scope_label(summary: Summary) -> str:
+    level = summary.rows[0].unit.level if summary.rows else summary.root.level
+    return _("phạm vi số liệu: %(scope)s") % {"scope": scope_title(summary.rows_scope, level)}
+
+
 def _units_sheet(workbook, styles, summary: Summary) -> None:
     rates = [KPIS[key] for key in RATE_KEYS]
     _data_sheet(
         workbook, styles, name=_("Theo đơn vị"),
-        title=_("Số liệu theo đơn vị – %(unit)s – %(period)s") % {
-            "unit": summary.root.name, "period": summary.period.label},
+        title=_("Số liệu theo đơn vị – %(unit)s – %(period)s – %(scope)s") % {
+            "unit": summary.root.name, "period": summary.period.label,
+            "scope": _rows_scope_label(summary)},
         headings=[_("Mã"), _("Đơn vị"), _("Cấp"), _("Thuộc")]
         + [f"{c.number} {c.group} – {c.label}" for c in COLUMNS]
         + [f"{kpi.label} {kpi.formula}" for kpi in rates],
@@ -233,9 +251,9 @@ def _ranking_sheet(workbook, styles, summary: Summary) -> None:
     rates = [KPIS[key] for key in RATE_KEYS]
     _data_sheet(
         workbook, styles, name=_("Xếp hạng"),
-        title=_("Xếp hạng theo %(kpi)s – %(unit)s – %(period)s") % {
+        title=_("Xếp hạng theo %(kpi)s – %(unit)s – %(period)s – %(scope)s") % {
             "kpi": ranking.kpi.label, "unit": summary.root.name,
-            "period": summary.period.label},
+            "period": summary.period.label, "scope": _rows_scope_label(summary)},
         headings=[_("Hạng"), _("So với kỳ trước"), _("Mã"), _("Đơn vị"),
                   str(KPIS["received"].label), str(KPIS["resolved"].label)]
         + [str(kpi.label) for kpi in rates],
@@ -277,9 +295,11 @@ def _write_workbook(summary: Summary, stream) -> None:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def csv_rows(rows: Iterable[selectors.UnitRow], period) -> Iterator[list]:
+def csv_rows(rows: Iterable[selectors.UnitRow], period, scope: str = OWN) -> Iterator[list]:
     """The per-unit sheet as CSV rows, header first: rates as decimals with 4 places (rounded
-    half up, like every shown figure), empty when their denominator is 0."""
+    half up, like every shown figure), empty when their denominator is 0; last, the scope the
+    row's figures cover (``own``, or ``subtree`` for a unit with units below it when the rows
+    were read in that scope)."""
     yield list(CSV_COLUMNS)
     for row in rows:
         unit = row.unit
@@ -287,7 +307,8 @@ def csv_rows(rows: Iterable[selectors.UnitRow], period) -> Iterator[list]:
                unit.parent.code if unit.parent else "", period.code,
                *(row.totals[c.field] for c in COLUMNS),
                *("" if row.values[key] is None else f"{round_half_up(row.values[key], 4):f}"
-                 for key in ("on_time_rate", "early_rate", "online_rate"))]
+                 for key in ("on_time_rate", "early_rate", "online_rate")),
+               row_scope(scope, unit.level)]
 
 
 class _Echo:
@@ -306,9 +327,9 @@ def csv_text(rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow([spreadsheet_text(value) for value in row])
 
 
-def iter_csv(rows, period) -> Iterator[str]:
-    """The per-unit CSV of ``rows``."""
-    return csv_text(csv_rows(rows, period))
+def iter_csv(rows, period, scope: str = OWN) -> Iterator[str]:
+    """The per-unit CSV of ``rows`` (read in ``scope``)."""
+    return csv_text(csv_rows(rows, period, scope))
 
 
 # --- streaming ------------------------------------------------------------------------------

@@ -2,12 +2,49 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, has_units_below, scope_label
 from cchc.units.models import AdministrativeUnit, Level
 from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE
 
 
-class RankingFilter(django_filters.FilterSet):
-    """Which units are ranked together (level, parent) and by which KPI."""
+def scope_filter() -> django_filters.ChoiceFilter:
+    """Whose figures rank each unit: the whole area (the default) or its own report. Offered
+    only where the ranked units have units below them (``ScopeMixin``)."""
+    return django_filters.ChoiceFilter(
+        label=_("Phạm vi số liệu"), method="order_only", empty_label=None,
+        choices=[(SUBTREE, _("Toàn địa bàn")), (OWN, _("Riêng cấp của đơn vị"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class ScopeMixin:
+    """The scope choice of a ranking of units of ``ranked_level``, labelled for that level;
+    a page offers it only where those units have units below them (``offers_scope``)."""
+
+    ranked_level: int
+
+    def _label_scopes(self, level: int) -> None:
+        self.filters["scope"].extra["choices"] = [
+            (scope, scope_label(scope, level)) for scope in (SUBTREE, OWN)]
+
+    @property
+    def offers_scope(self) -> bool:
+        return has_units_below(self.ranked_level)
+
+    @property
+    def asked_scope(self) -> str | None:
+        """The scope the user chose, or None: each unit level then gets its default."""
+        return (self.form.cleaned_data.get("scope") or None) if self.form.is_valid() else None
+
+    @property
+    def scope(self) -> str:
+        """The scope the ranking shows: the one chosen, else the whole area where there is
+        one (``cchc.dossiers.scopes.chosen_scope``)."""
+        return chosen_scope(self.asked_scope, self.ranked_level)
+
+
+class RankingFilter(ScopeMixin, django_filters.FilterSet):
+    """Which units are ranked together (level, parent), by which KPI and in which scope."""
 
     kpi = django_filters.ChoiceFilter(
         label=_("Xếp hạng theo"), method="order_only", empty_label=None,
@@ -24,15 +61,18 @@ class RankingFilter(django_filters.FilterSet):
         queryset=AdministrativeUnit.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    scope = scope_filter()
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["kpi", "level", "parent"]
+        fields = ["kpi", "level", "parent", "scope"]
 
-    def __init__(self, *args, root: AdministrativeUnit, **kwargs):
+    def __init__(self, *args, root: AdministrativeUnit, ranked_level: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["parent"].queryset = root.children.filter(
             level=Level.DISTRICT).order_by("code")
+        self.ranked_level = ranked_level
+        self._label_scopes(ranked_level)
 
     def order_only(self, queryset, name, value):
         return queryset  # the KPI orders the ranking; it does not choose units
@@ -43,8 +83,9 @@ class RankingFilter(django_filters.FilterSet):
         return chosen or DEFAULT_KPI
 
 
-class NationalRankingFilter(django_filters.FilterSet):
-    """The national ranking: one level of the whole country, ranked by a KPI."""
+class NationalRankingFilter(ScopeMixin, django_filters.FilterSet):
+    """The national ranking: one level of the whole country, ranked by a KPI, provinces (and
+    districts) by their whole area unless their own level is chosen."""
 
     kpi = RankingFilter.base_filters["kpi"]
     level = django_filters.ChoiceFilter(
@@ -54,9 +95,21 @@ class NationalRankingFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    scope = scope_filter()
+
     class Meta:
         model = AdministrativeUnit
-        fields = ["kpi", "level"]
+        fields = ["kpi", "level", "scope"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = self.data.get("level") if self.is_bound else None
+        self._label_scopes(int(raw) if raw in {str(level) for level in Level.values}
+                           else Level.PROVINCE)
+
+    @property
+    def ranked_level(self) -> int:
+        return self.chosen_level
 
     def order_only(self, queryset, name, value):
         return queryset  # the view chooses the units by level; the KPI only orders them

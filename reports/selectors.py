@@ -12,10 +12,18 @@ from django.db.models import Q
 
 from cchc.dossiers.columns import FIELD_NAMES
 from cchc.dossiers.models import DossierReport, ProcedureField, deadline_passes_at
-from cchc.dossiers.selectors import COUNTED_STATUSES, totals_series
+from cchc.dossiers.scopes import (
+    OWN,
+    SUBTREE,
+    chosen_scope,
+    has_units_below,
+    scope_description,
+    scope_label,
+)
+from cchc.dossiers.selectors import COUNTED_STATUSES, counted_reports, totals_series
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.ranking import competition_ranks, unranked_last
-from cchc.units.models import REFORM_DATE, AdministrativeUnit, Succession, UnitList
+from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, Succession, UnitList
 from reports.kpis import KPIS, kpi_values
 
 EMPTY = dict.fromkeys(FIELD_NAMES, 0)
@@ -113,9 +121,28 @@ class Card:
 
 
 @dataclass
+class ScopeFigures:
+    """A unit's figures for the period in one scope (``cchc.dossiers.scopes``)."""
+
+    scope: str
+    label: str
+    totals: dict
+    values: dict  # every KPI, from these totals
+    reports: int  # quarterly reports counted in them (submitted or approved)
+    due: int  # quarterly reports due from the units the scope covers
+    level: int = Level.COMMUNE
+
+    @property
+    def description(self) -> str:
+        return scope_description(self.scope, self.level)
+
+
+@dataclass
 class Dashboard:
     unit: AdministrativeUnit
     period: ReportingPeriod
+    scope: str  # what the cards, charts and tables below show
+    scopes: list[ScopeFigures]  # both scopes side by side where the unit has units below
     previous: ReportingPeriod | None
     last_year: ReportingPeriod | None
     totals: dict
@@ -131,10 +158,18 @@ class Dashboard:
     def has_figures(self) -> bool:
         return any(self.totals.values())
 
+    @property
+    def scope_label(self) -> str:
+        return scope_label(self.scope, self.unit.level)
 
-def _series(unit, periods, links) -> dict[str, dict]:
-    """Totals per period code for ``unit`` over ``periods``, across the reform: at most two
-    aggregate queries (one per list)."""
+    @property
+    def has_scopes(self) -> bool:
+        return len(self.scopes) > 1
+
+
+def _series(unit, periods, links, scope: str = OWN) -> dict[str, dict]:
+    """Totals per period code for ``unit`` over ``periods`` in ``scope``, across the reform:
+    at most two aggregate queries (one per list)."""
     groups: dict[tuple, list] = {}
     for period in periods:
         ids = tuple(basis(unit, period, links).unit_ids)
@@ -142,8 +177,27 @@ def _series(unit, periods, links) -> dict[str, dict]:
             groups.setdefault(ids, []).append(period)
     result = {}
     for ids, group in groups.items():
-        for (code, _none), totals in totals_series(ids, group).items():
+        for (code, _none), totals in totals_series(ids, group, scope=scope).items():
             result[code] = totals
+    return result
+
+
+def scope_figures(unit: AdministrativeUnit, period: ReportingPeriod, links=None
+                  ) -> list[ScopeFigures]:
+    """The unit's figures for ``period`` in each of its scopes, whole area first: two where it
+    has units below it, one for a commune. A few queries per scope, whatever the size."""
+    links = links if links is not None else (
+        predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else [])
+    ids = basis(unit, period, links).unit_ids
+    scopes = (SUBTREE, OWN) if has_units_below(unit.level) else (OWN,)
+    result = []
+    for scope in scopes:
+        totals = totals_series(ids, [period], scope=scope).get((period.code, None), EMPTY) \
+            if ids else EMPTY
+        result.append(ScopeFigures(scope, scope_label(scope, unit.level), totals,
+                                   kpi_values(totals), counted_reports(ids, period, scope=scope),
+                                   completeness_counts(unit, period, scope=scope)[1],
+                                   unit.level))
     return result
 
 
@@ -154,23 +208,30 @@ def dashboard_periods(period: ReportingPeriod) -> list[ReportingPeriod | None]:
             same_period_last_year(period)]
 
 
-def unit_dashboard(unit: AdministrativeUnit, period: ReportingPeriod) -> Dashboard:
+def unit_dashboard(unit: AdministrativeUnit, period: ReportingPeriod,
+                   scope: str | None = None) -> Dashboard:
+    """What a unit's dashboard shows for ``period``: both scopes side by side, and the cards,
+    charts and tables of ``scope`` (by default the whole area where the unit has units below
+    it)."""
+    scope = chosen_scope(scope, unit.level)
     links = predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
     *trend_periods, previous, last_year = dashboard_periods(period)  # what its cache key names
     wanted = {p.code: p for p in [*trend_periods, previous, last_year] if p is not None}
-    series = _series(unit, list(wanted.values()), links)
+    series = _series(unit, list(wanted.values()), links, scope)
 
     def values_for(p):
         return kpi_values(series.get(p.code, EMPTY)) if p else dict.fromkeys(KPIS)
 
     now, before, year_ago = values_for(period), values_for(previous), values_for(last_year)
-    by_field_rows = totals_series(basis(unit, period, links).unit_ids, [period], key="field_id")
+    by_field_rows = totals_series(basis(unit, period, links).unit_ids, [period], key="field_id",
+                                  scope=scope)
     names = dict(ProcedureField.objects.values_list("pk", "name"))
     by_field = sorted(((names[f], t) for (_c, f), t in by_field_rows.items()),
                       key=lambda item: -item[1]["resolved_total"])
     reconstructed = [p for p in wanted.values() if basis(unit, p, links).is_reconstructed]
     return Dashboard(
-        unit=unit, period=period, previous=previous, last_year=last_year,
+        unit=unit, period=period, scope=scope, scopes=scope_figures(unit, period, links),
+        previous=previous, last_year=last_year,
         totals=series.get(period.code, EMPTY),
         cards=[Card(kpi, now[key], before[key], year_ago[key]) for key, kpi in KPIS.items()],
         by_field=by_field,
@@ -179,12 +240,14 @@ def unit_dashboard(unit: AdministrativeUnit, period: ReportingPeriod) -> Dashboa
                for key in ("on_time_rate", "online_rate")},
         reconstructed=sorted(reconstructed, key=lambda p: p.end),
         divided=basis(unit, period, links).divided if links else [],
-        completeness=completeness_counts(unit, period),
+        completeness=completeness_counts(unit, period, scope=scope),
     )
 
 
-def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tuple[int, int]:
-    """(reports submitted on time, reports due) under ``root`` for the period's quarters.
+def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod, *,
+                        scope: str = SUBTREE) -> tuple[int, int]:
+    """(reports submitted on time, reports due) for the period's quarters from ``root`` and,
+    in the ``subtree`` scope (the default), every unit below it.
 
     Completeness = submitted on time / due, over every unit that must report each quarter.
     Two counting queries per quarter, whatever the number of units.
@@ -194,7 +257,8 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod) -> tu
     for quarter in ReportingPeriod.objects.filter(code__in=codes).order_by("end"):
         if not root.is_in_force(quarter.end):
             continue
-        units = AdministrativeUnit.objects.subtree_of(root).as_of(quarter.end)
+        units = (AdministrativeUnit.objects.subtree_of(root) if scope == SUBTREE else
+                 AdministrativeUnit.objects.filter(pk=root.pk)).as_of(quarter.end)
         due += units.count()
         on_time += DossierReport.objects.filter(
             unit__in=units, period=quarter,
@@ -246,11 +310,25 @@ class Ranking:
     period: ReportingPeriod
     previous: ReportingPeriod | None
     rows: list[RankRow]
+    scope: str = OWN  # whose reports each row's figures cover (``cchc.dossiers.scopes``)
 
     @cached_property
     def size(self) -> int:
         """How many units were ranked (those with a value): the "13" of "3/13"."""
         return sum(1 for row in self.rows if row.rank is not None)
+
+
+def children_level(root: AdministrativeUnit) -> int:
+    """The level of ``root``'s children: districts of a province before the reform, else
+    communes."""
+    if root.level == Level.PROVINCE and root.unit_list == UnitList.BEFORE_2025:
+        return Level.DISTRICT
+    return Level.COMMUNE
+
+
+def ranked_level(root: AdministrativeUnit, level: int | None = None) -> int:
+    """The level of the units ``ranking_units(root, period, level)`` ranks."""
+    return level or children_level(root)
 
 
 def ranking_units(parent: AdministrativeUnit, period: ReportingPeriod,
@@ -283,13 +361,15 @@ class UnitRow:
     has_figures: bool
 
 
-def unit_rows(units, period: ReportingPeriod) -> list[UnitRow]:
-    """Each unit's own figures for ``period``, in the order given: one aggregate query.
+def unit_rows(units, period: ReportingPeriod, scope: str = OWN) -> list[UnitRow]:
+    """Each unit's figures for ``period`` in ``scope`` (its own report, or with everything
+    below it), in the order given: one aggregate query.
 
     The per-unit sheet of the summary workbook, its CSV and the ranking all start here.
     """
     units = list(units)
-    current = totals_series([u.pk for u in units], [period], key="report__unit_id")
+    current = totals_series([u.pk for u in units], [period], key="report__unit_id",
+                            scope=scope)
     rows = []
     for unit in units:
         totals = current.get((period.code, unit.pk))
@@ -305,18 +385,20 @@ RankFigures = dict[int, tuple[tuple[int, ...] | None, int | None, int | None]]
 
 
 def ranking_figures(unit_ids: list[int], period: ReportingPeriod,
-                    previous: ReportingPeriod | None, kpi_key: str) -> RankFigures:
-    """The counts and ranks of ``unit_ids`` by a KPI: ties share a rank and the next rank skips
-    (1, 2, 2, 4); ranks in ``previous`` (the previous period of the same kind) for the same
-    units. Two aggregate queries; only the chosen KPI is computed."""
+                    previous: ReportingPeriod | None, kpi_key: str,
+                    scope: str = OWN) -> RankFigures:
+    """The counts and ranks of ``unit_ids`` by a KPI of their figures in ``scope``: ties share
+    a rank and the next rank skips (1, 2, 2, 4); ranks in ``previous`` (the previous period of
+    the same kind) for the same units. Two aggregate queries; only the chosen KPI is
+    computed."""
     kpi = KPIS[kpi_key]
     current = {pk: totals for (_code, pk), totals in
-               totals_series(unit_ids, [period], key="report__unit_id").items()}
+               totals_series(unit_ids, [period], key="report__unit_id", scope=scope).items()}
     ranks = competition_ranks({pk: kpi.value(t) for pk, t in current.items()},
                               descending=kpi.higher_is_better)
     previous_ranks = {}
     if previous is not None:
-        before = totals_series(unit_ids, [previous], key="report__unit_id")
+        before = totals_series(unit_ids, [previous], key="report__unit_id", scope=scope)
         previous_ranks = competition_ranks(
             {pk: kpi.value(totals) for (_code, pk), totals in before.items()},
             descending=kpi.higher_is_better)
@@ -325,22 +407,23 @@ def ranking_figures(unit_ids: list[int], period: ReportingPeriod,
 
 
 def ranking(units, period: ReportingPeriod, kpi_key: str,
-            figures: RankFigures | None = None, *, previous=...) -> Ranking:
-    """``units`` ranked by a KPI (see ``ranking_figures``), ranked first, then by code.
-    ``figures`` already computed (from the cache) are used as they are; ``previous`` (the
-    previous period of the same kind, or None) when the caller already has it."""
+            figures: RankFigures | None = None, *, previous=..., scope: str = OWN) -> Ranking:
+    """``units`` ranked by a KPI of their figures in ``scope`` (see ``ranking_figures``),
+    ranked first, then by code. ``figures`` already computed (from the cache) for that scope
+    are used as they are; ``previous`` (the previous period of the same kind, or None) when
+    the caller already has it."""
     units = list(units)
     if previous is ...:
         previous = previous_period(period)
     if figures is None:
-        figures = ranking_figures([u.pk for u in units], period, previous, kpi_key)
+        figures = ranking_figures([u.pk for u in units], period, previous, kpi_key, scope)
     rows = []
     for unit in units:
         counts, rank, previous_rank = figures.get(unit.pk, (None, None, None))
         totals = dict(zip(FIELD_NAMES, counts, strict=True)) if counts else EMPTY
         rows.append(RankRow(unit, totals, rank, previous_rank, counts is not None))
     rows.sort(key=lambda row: (row.rank_key, row.unit.code))
-    return Ranking(KPIS[kpi_key], period, previous, rows)
+    return Ranking(KPIS[kpi_key], period, previous, rows, scope)
 
 
 def periods_to_choose(unit_list: str, today) -> list[ReportingPeriod]:

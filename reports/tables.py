@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cchc.dossiers.scopes import OWN, has_units_below
 from reports.kpis import KPIS
 
 KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate", "online_rate",
@@ -66,5 +67,7 @@ class RankingTable(tables.Table):
         unit = record.unit
         url = reverse("reports:dashboard", args=[unit.unit_list, unit.code,
                                                  self.ranking.period.code])
+        if self.ranking.scope == OWN and has_units_below(unit.level):
+            url += "?scope=own"  # the dashboard opens on the figures the row shows
         return format_html('<a href="{}">{}</a> <small class="unit-code">{}</small>', url,
                            unit.name, unit.code)

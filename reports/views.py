@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.access import get_unit_for_user, profile_of, sees_every_unit
 from cchc.accounts.models import Role
 from cchc.dossiers.columns import COLUMNS
+from cchc.dossiers.scopes import chosen_scope, scope_label
 from cchc.periods.codes import InvalidPeriodCode, PeriodSpec
 from cchc.periods.models import ReportingPeriod
 from cchc.publication.selectors import office_panel
@@ -43,10 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_list, code)
     period = ReportingPeriod.objects.get_by_code_or_404(period)
+    scope = chosen_scope(request.GET.get("scope"), unit.level)
     # Cached under the versions of every period it reads (reports.caching).
-    key = caching.cache_key("dashboard", unit.pk, period.code,
+    key = caching.cache_key("dashboard", unit.pk, period.code, scope,
                             caching.figures_stamp(*selectors.dashboard_periods(period)))
-    board = caching.cached(key, lambda: selectors.unit_dashboard(unit, period))
+    board = caching.cached(key, lambda: selectors.unit_dashboard(unit, period, scope))
     return render(request, "reports/dashboard.html", {
         "unit": unit, "board": board, "kpis": KPIS,
         "chart_data": _chart_data(board),
@@ -94,26 +96,29 @@ def _ranking_for(request, unit_list, code, period):
     level = request.GET.get("level")
     level = int(level) if level in (str(Level.DISTRICT), str(Level.COMMUNE)) else None
     candidates = selectors.ranking_units(root, period, level=level)
-    filters = RankingFilter(request.GET or None, queryset=candidates, root=root)
+    filters = RankingFilter(request.GET or None, queryset=candidates, root=root,
+                            ranked_level=selectors.ranked_level(root, level))
     return root, period, previous, filters
 
 
-def _ranking_page(request, scope: tuple, period, previous, units, filters) -> dict:
+def _ranking_page(request, ranked_set: tuple, period, previous, units, filters) -> dict:
     """What the ranking pages show, cached under the figures' versions (``reports.caching``).
 
     The ranking (the selector's result) is cached for every sort order and page; the page's
     content for each sort order, page, language and day. Everything here is lazy: on a hit of
-    the page's fragment nothing is computed, queried or rendered again. ``scope`` names the
-    ranked set (the view, its root or list); with the chosen filters it decides who is ranked."""
-    kpi_key = filters.kpi_key
-    base = caching.cache_key(*scope, caching.filters_key(filters), period.code, kpi_key,
-                             caching.figures_stamp(period, previous))
+    the page's fragment nothing is computed, queried or rendered again. ``ranked_set`` names the
+    ranked set (the view, its root or list); with the chosen filters it decides who is ranked,
+    and ``filters.scope`` whose reports each unit's figures cover."""
+    kpi_key, figures_scope = filters.kpi_key, filters.scope
+    base = caching.cache_key(*ranked_set, caching.filters_key(filters), period.code, kpi_key,
+                             figures_scope, caching.figures_stamp(period, previous))
     def ranked():
         def compute():
             return selectors.ranking_figures(list(units.values_list("pk", flat=True)), period,
-                                             previous, kpi_key)
+                                             previous, kpi_key, figures_scope)
         figures = caching.cached(base, compute) if caching.cacheable(filters) else compute()
-        return selectors.ranking(units, period, kpi_key, figures, previous=previous)
+        return selectors.ranking(units, period, kpi_key, figures, previous=previous,
+                                 scope=figures_scope)
 
     result = SimpleLazyObject(ranked)
 
@@ -124,6 +129,8 @@ def _ranking_page(request, scope: tuple, period, previous, units, filters) -> di
 
     key, seconds = caching.page_key(base, request, filters, sortable=SORTABLE)
     return {"kpi": KPIS[kpi_key], "ranking": result, "table": SimpleLazyObject(table),
+            "scope": figures_scope,
+            "scope_label": scope_label(figures_scope, filters.ranked_level),
             "filter_query": caching.filter_query(filters), "kpis": KPIS, "columns": COLUMNS,
             "page_cache_key": key, "cache_seconds": seconds}
 
@@ -182,8 +189,9 @@ def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpR
 def national_csv(request: HttpRequest, unit_list: str, period: str):
     """The national ranking's units as the per-unit CSV, with the page's filters."""
     period, _previous, filters, units = _national_for(request, unit_list, period)
-    rows = selectors.unit_rows(units, period)  # no ranking needed: the per-unit columns
-    response = StreamingHttpResponse(exports.iter_csv(rows, period),
+    # No ranking needed: the per-unit columns, in the page's scope.
+    rows = selectors.unit_rows(units, period, filters.scope)
+    response = StreamingHttpResponse(exports.iter_csv(rows, period, filters.scope),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"toan-quoc-{unit_list}-{filters.chosen_level}-{period.code}.csv")
@@ -193,7 +201,8 @@ def national_csv(request: HttpRequest, unit_list: str, period: str):
 def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
     """The summary workbook of what the ranking page shows, with its filters, streamed."""
     root, period, _previous, filters = _ranking_for(request, unit_list, code, period)
-    summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key)
+    summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key,
+                                  scope=filters.asked_scope)
     response = StreamingHttpResponse(
         exports.stream(lambda file: exports.write_workbook(summary, file)), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
@@ -204,8 +213,8 @@ def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
 def summary_csv(request: HttpRequest, unit_list: str, code: str, period: str):
     """The per-unit sheet as CSV, for the units the ranking page shows (its filters kept)."""
     root, period, _previous, filters = _ranking_for(request, unit_list, code, period)
-    rows = selectors.unit_rows(filters.qs, period)
-    response = StreamingHttpResponse(exports.iter_csv(rows, period),
+    rows = selectors.unit_rows(filters.qs, period, filters.scope)
+    response = StreamingHttpResponse(exports.iter_csv(rows, period, filters.scope),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"theo-don-vi-{root.code}-{period.code}.csv")

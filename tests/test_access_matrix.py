@@ -49,6 +49,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     # POSTed empty: only the approver (the district before 2025) and administrators get as far as
     # the form (302 back with a message); everyone else is refused before anything is read.
     "dossiers:review": row("302/302", "403/404", "302/404", "403/404", "403/403", "302/302"),
+    # POSTed empty, like the review: the approver and administrators get a message (reason
+    # missing); everyone else is refused first.
+    "dossiers:reopen": row("302/302", "403/404", "302/404", "403/404", "403/403", "302/302"),
+    # POSTed empty: whoever may enter the unit's figures is told to give a reason.
+    "dossiers:reopen_request": row("302/302", "302/404", "403/404", "302/404", "403/403",
+                                   "302/302"),
     "dossiers:template": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
     # National bodies read everything and change nothing.
     "dossiers:upload": row("302", "200", "200", "200", "403", "200"),

@@ -57,11 +57,13 @@ def test_a_dump_restored_into_a_fresh_database_holds_every_figure_and_event(tmp_
                                   lines={factories.field(): factories.figures()},
                                   expected_version=0, submit=True)
     report = services.report_approve(user=reviewer, report=report, expected_version=1)
+    services.report_reopen(user=reviewer, report=report, expected_version=2,
+                           reason="Đơn vị đề nghị sửa cột (8)")
     services.report_save(user=clerk, unit=factories.unit("31564"), period=quarter,
                          lines={factories.field(): factories.figures(resolved_early=11,
                                                                      resolved_on_time=74)},
-                         expected_version=2)  # changed after approval: back for review
-    assert ReportEvent.objects.count() == 3 and DossierRollup.objects.exists()
+                         expected_version=3, submit=True)  # reopened, changed, sent again
+    assert ReportEvent.objects.count() == 4 and DossierRollup.objects.exists()
 
     source = connection.settings_dict["NAME"]
     restored = f"restore_{uuid.uuid4().hex[:12]}"

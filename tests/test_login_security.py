@@ -1,8 +1,13 @@
 """Login lockout, session expiry after inactivity, and error pages without a stack trace."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sessions.models import Session
 from django.db import OperationalError
@@ -23,9 +28,9 @@ def lockout_on(settings):
     settings.AXES_FAILURE_LIMIT = 5
 
 
-def attempt(client, username, password, address="10.0.0.7"):
+def attempt(client, username, password, address="10.0.0.7", **headers):
     return client.post(LOGIN, {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+                       REMOTE_ADDR=address, **headers)
 
 
 def test_five_wrong_passwords_lock_the_account_from_that_address(client, lockout_on):
@@ -60,6 +65,62 @@ def test_a_success_before_the_limit_starts_the_count_again(client, lockout_on):
     for _ in range(4):
         attempt(client, "xa", "wrong-password")
     assert attempt(client, "xa", "pass-for-tests-1").status_code == 302
+
+
+def test_failed_logins_with_a_nul_in_the_user_agent_are_counted_and_lock(client, lockout_on):
+    """PostgreSQL refuses a NUL in text: the attempt with ``User-Agent: Mozilla\\x00…`` was a 500,
+    never counted, so such a client could try passwords without end."""
+    factories.user("xa", unit_code="31564")
+    client.raise_request_exception = False
+    hostile = {"HTTP_USER_AGENT": "Mozilla/5.0\x00\x01\x1b[2J", "HTTP_ACCEPT": "text/html\x00"}
+    statuses = [attempt(client, "xa", "wrong-password", **hostile).status_code
+                for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    stored = AccessAttempt.objects.get(username="xa")
+    assert stored.failures_since_start == 5 and stored.user_agent == "Mozilla/5.0[2J"
+    assert attempt(client, "xa", "pass-for-tests-1", **hostile).status_code == 429
+
+
+def test_a_nul_in_the_username_is_a_form_error_not_a_500(client, lockout_on):
+    client.raise_request_exception = False
+    response = attempt(client, "x\x00a", "wrong-password")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+@override_settings(AXES_IPWARE_META_PRECEDENCE_ORDER=["HTTP_X_FORWARDED_FOR"],
+                   AXES_IPWARE_PROXY_COUNT=0, IPWARE_STRICT=False)
+def test_behind_one_proxy_each_client_has_its_own_count(client, lockout_on):
+    """AXES_PROXY_COUNT=1 (the settings it sets, checked below): the proxy is every user's peer
+    address; the lock follows the address it appended, not what the client wrote."""
+    factories.user("xa", unit_code="31564")
+    proxy = "10.0.0.1"
+    for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+        attempt(client, "xa", "wrong-password", proxy, HTTP_X_FORWARDED_FOR=f"{forged}, 10.9.9.9")
+    assert AccessAttempt.objects.get().ip_address == "10.9.9.9"  # one address, forged or not
+    assert attempt(client, "xa", "pass-for-tests-1", proxy,
+                   HTTP_X_FORWARDED_FOR="10.9.9.9").status_code == 429
+    colleague = Client()
+    assert attempt(colleague, "xa", "pass-for-tests-1", proxy,
+                   HTTP_X_FORWARDED_FOR="10.0.0.8").status_code == 302
+
+
+def test_axes_proxy_count_sets_what_django_axes_reads():
+    behind_two = settings_in({"AXES_PROXY_COUNT": "2"})
+    assert behind_two.returncode == 0, behind_two.stderr
+    assert behind_two.stdout.split() == ["['HTTP_X_FORWARDED_FOR']", "1", "False"]
+    direct = settings_in({})
+    assert direct.stdout.split() == ["['REMOTE_ADDR']", "None", "None"]
+    assert "AXES_PROXY_COUNT=-1" in settings_in({"AXES_PROXY_COUNT": "-1"}).stderr
+
+
+def settings_in(env):
+    return subprocess.run(
+        [sys.executable, "-c", "import cchc.settings as s; "
+         "print(repr(s.AXES_IPWARE_META_PRECEDENCE_ORDER).replace(' ', ''), "
+         "getattr(s, 'AXES_IPWARE_PROXY_COUNT', None), "
+         "getattr(s, 'IPWARE_STRICT', None))"],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+        env={**{k: v for k, v in os.environ.items() if k != "AXES_PROXY_COUNT"}, **env})
 
 
 def test_a_session_ends_after_the_idle_time(staff_client, settings):

@@ -9,6 +9,7 @@ answers 404, so the existence of other units' reports is not revealed.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -146,6 +147,74 @@ def can_review(user, unit: AdministrativeUnit, period_end) -> bool:
     if profile is None or profile.role not in APPROVER_ROLES:
         return False
     return profile.unit_id == approver_unit(unit, period_end).pk
+
+
+def can_change_approved(user) -> bool:
+    """Whether ``user`` may change an approved report's figures without having it reopened:
+    administrators only, always with a reason (the change sends the report back for approval).
+    Unit staff ask the approver to reopen it (``can_request_reopen``)."""
+    return is_administrator(user)
+
+
+def can_request_reopen(user, report) -> bool:
+    """Whether ``user`` may ask the approver to reopen ``report``: who may enter its figures,
+    while it is approved."""
+    from cchc.dossiers.models import ReportStatus
+
+    return report.status == ReportStatus.APPROVED and can_enter(user, report.unit)
+
+
+def can_reopen(user, report) -> bool:
+    """Whether ``user`` may reopen ``report`` (approved) or decline a request to: its approver,
+    or an administrator."""
+    from cchc.dossiers.models import ReportStatus
+
+    return report.status == ReportStatus.APPROVED and can_review(user, report.unit,
+                                                                 report.period.end)
+
+
+def report_authors(report) -> set[int]:
+    """Ids of the accounts that entered, changed or submitted ``report``'s figures since its
+    last approval (from its events, so a reviewer who only returned it is not one)."""
+    from cchc.dossiers.models import AUTHORING_ACTIONS, ReportAction
+
+    authors: set[int] = set()
+    for event in sorted(report.events.all(), key=lambda e: (e.at, e.pk), reverse=True):
+        if event.action == ReportAction.APPROVED:
+            break
+        if event.action in AUTHORING_ACTIONS and event.user_id is not None:
+            authors.add(event.user_id)
+    return authors
+
+
+def approval_refusal(user, report) -> str:
+    """Why ``user`` may not approve ``report`` now, or "" when they may: the one approval rule
+    for the page, the inbox and the service.
+
+    Only the approving level (``can_review``) approves a submitted report, and never someone
+    who entered, changed or submitted it since its last approval (four-eyes), unless
+    ``CCHC_ALLOW_SELF_APPROVAL`` is set.
+    """
+    from cchc.dossiers.models import ReportStatus
+
+    if not can_review(user, report.unit, report.period.end):
+        return str(_("Bạn không có quyền phê duyệt báo cáo của %(unit)s: chỉ người phê duyệt "
+                     "của %(approver)s duyệt báo cáo này.") % {
+            "unit": report.unit.name,
+            "approver": approver_unit(report.unit, report.period.end).name})
+    if report.status != ReportStatus.SUBMITTED:
+        return str(_("Chỉ phê duyệt được báo cáo ở trạng thái «Đã gửi»; báo cáo này đang ở "
+                     "trạng thái «%(status)s».") % {"status": report.get_status_display()})
+    if not settings.CCHC_ALLOW_SELF_APPROVAL and getattr(user, "pk", None) in \
+            report_authors(report):
+        return str(_("Bạn đã nhập, sửa hoặc gửi số liệu của báo cáo này nên không tự phê duyệt "
+                     "được (nguyên tắc bốn mắt): một người phê duyệt khác của đơn vị phải duyệt. "
+                     "Bạn vẫn có thể trả lại báo cáo kèm ý kiến."))
+    return ""
+
+
+def can_approve(user, report) -> bool:
+    return not approval_refusal(user, report)
 
 
 def get_unit_for_user(user, unit_list: str, code: str) -> AdministrativeUnit:

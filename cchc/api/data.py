@@ -27,6 +27,7 @@ from rest_framework.exceptions import NotFound
 from cchc.accounts.access import get_unit_for_user
 from cchc.api.errors import BadParameter, NotPublished, TokenRequired
 from cchc.dossiers.columns import COLUMNS, FIELD_NAMES
+from cchc.dossiers.scopes import OWN, SCOPES, chosen_scope, scope_label
 from cchc.dossiers.selectors import totals_series
 from cchc.formatting import percent_of, round_half_up
 from cchc.periods import codes
@@ -82,6 +83,12 @@ def level_param(request, allowed=(Level.DISTRICT, Level.COMMUNE)) -> int | None:
 
 def kpi_param(request) -> str:
     return choice_param(request, "kpi", list(RANKABLE)) or DEFAULT_KPI
+
+
+def scope_param(request, level: int) -> str:
+    """``?scope=subtree|own`` for figures of units of ``level``: 400 for another value; by
+    default (and always for communes, which have one) as the pages: ``chosen_scope``."""
+    return chosen_scope(choice_param(request, "scope", list(SCOPES)), level)
 
 
 def date_param(request, name: str) -> datetime.date | None:
@@ -275,31 +282,35 @@ class Figures:
     divided: list | None = None
 
 
-def live_figures(unit: AdministrativeUnit, period: ReportingPeriod) -> Figures:
-    """The unit's totals as its dashboard shows them (``reports.selectors.unit_dashboard``):
-    whose reports count is ``basis``, summed by ``totals_series``; ``None`` without any."""
+def live_figures(unit: AdministrativeUnit, period: ReportingPeriod,
+                 scope: str = OWN) -> Figures:
+    """The unit's totals in ``scope`` as its dashboard shows them
+    (``reports.selectors.unit_dashboard``): whose reports count is ``basis``, summed by
+    ``totals_series``; ``None`` without any."""
     links = selectors.predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
     found = selectors.basis(unit, period, links)
-    totals = totals_series(found.unit_ids, [period]).get((period.code, None)) \
+    totals = totals_series(found.unit_ids, [period], scope=scope).get((period.code, None)) \
         if found.unit_ids else None
     return Figures(totals, LIVE, reconstructed_from=[unit_ref(u) for u in found.predecessors],
                    divided=[unit_ref(u) for u in found.divided])
 
 
-def published_figures(unit: AdministrativeUnit, period: ReportingPeriod) -> Figures:
+def published_figures(unit: AdministrativeUnit, period: ReportingPeriod,
+                      scope: str = OWN) -> Figures:
     publication = publication_for(unit, period)
-    entry = next((e for e in publication.units if e["code"] == unit.code), None)
-    if entry is None:
+    totals = public.published_totals(publication, scope)
+    if unit.code not in totals:
         raise NotPublished(_("Đơn vị không có trong số liệu %(period)s đã công bố.")
                            % {"period": period.code})
-    return Figures(publication.totals(entry), PUBLISHED, publication.published_at, [], [])
+    return Figures(totals[unit.code], PUBLISHED, publication.published_at, [], [])
 
 
-def figures_body(unit, period, figures: Figures) -> dict:
+def figures_body(unit, period, figures: Figures, scope: str = OWN) -> dict:
     totals = figures.totals or dict.fromkeys(FIELD_NAMES, 0)
     values = kpi_values(totals)
     return {
         "unit": unit_ref(unit), "period": period_ref(period), "source": figures.source,
+        "scope": scope, "scope_label": scope_label(scope, unit.level),
         "published_at": figures.published_at, "has_figures": figures.totals is not None,
         "derived_from_quarters": bool(quarter_codes(period)),
         "quarters": quarter_codes(period),
@@ -315,41 +326,34 @@ def figures_body(unit, period, figures: Figures) -> dict:
 # --- the units below and rankings from a publication -----------------------------------------
 
 
-def children_level(root: AdministrativeUnit) -> int:
-    """The level of ``root``'s children: districts of a province before the reform, else
-    communes."""
-    if root.level == Level.PROVINCE and root.unit_list == UnitList.BEFORE_2025:
-        return Level.DISTRICT
-    return Level.COMMUNE
-
-
 def published_below(publication: RankingPublication, root: AdministrativeUnit,
-                    level: int | None, kpi_key: str = DEFAULT_KPI):
+                    level: int | None, kpi_key: str = DEFAULT_KPI, *, scope: str = OWN):
     """The rows of ``publication`` that ``ranking_units(root, period, level)`` would choose:
-    ``root``'s children, or every unit of ``level`` below it; in code order."""
-    wanted = level or children_level(root)
-    rows = public.published_rows(publication, wanted, kpi_key)
+    ``root``'s children, or every unit of ``level`` below it, with their figures in
+    ``scope``; in code order."""
+    rows = public.published_rows(publication, selectors.ranked_level(root, level), kpi_key,
+                                 scope)
     if level is None or root.level != Level.PROVINCE:
         rows = [row for row in rows if row.parent_code == root.code]
     return rows
 
 
 def published_ranking(publication: RankingPublication, root: AdministrativeUnit,
-                      level: int | None, kpi_key: str):
+                      level: int | None, kpi_key: str, scope: str = OWN):
     """The province's published ranking of a level (``published_rows``), with each unit's
     rank in the previous quarter's publication, if there is one. Only a province's rankings
     are published."""
     if root.level != Level.PROVINCE:
         raise NotPublished(_("Chỉ bảng xếp hạng của tỉnh được công bố: xem xếp hạng của tỉnh "
                              "với ?level=."))
-    rows = published_below(publication, root, level, kpi_key)
+    rows = published_below(publication, root, level, kpi_key, scope=scope)
     previous_spec = publication.period.spec.previous()
     previous = RankingPublication.objects.filter(
         province=publication.province, period__code=previous_spec.code).first()
     previous_ranks = {}
     if previous is not None:
         previous_ranks = {row.code: row.rank for row in
-                          published_below(previous, root, level, kpi_key)}
+                          published_below(previous, root, level, kpi_key, scope=scope)}
     return rows, previous, previous_ranks
 
 

@@ -104,6 +104,13 @@ def source_field() -> serializers.ChoiceField:
                   "vi; published: số liệu tỉnh đã công bố, giữ nguyên như lúc công bố.")
 
 
+def scope_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[("subtree", _("toàn địa bàn")), ("own", _("riêng cấp của đơn vị"))],
+        help_text="Phạm vi của số liệu: subtree = đơn vị và mọi đơn vị trực thuộc (mặc định "
+                  "với tỉnh và huyện); own = riêng báo cáo của đơn vị (luôn như vậy với xã).")
+
+
 class CountSerializer(serializers.Serializer):
     column = serializers.CharField(help_text="Số cột trên biểu II.06a: (3), (5a)…")
     field = serializers.CharField()
@@ -131,6 +138,8 @@ class FiguresSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
     period = PeriodRefSerializer()
     source = source_field()
+    scope = scope_field()
+    scope_label = serializers.CharField(help_text="Toàn địa bàn, Riêng cấp tỉnh/huyện/xã.")
     published_at = serializers.DateTimeField(allow_null=True)
     has_figures = serializers.BooleanField(help_text="Có báo cáo được tính (đã gửi hoặc đã "
                                                      "duyệt; với số liệu công bố: đã duyệt).")
@@ -231,12 +240,13 @@ BelowPageSerializer = page_of(
     "BelowPageSerializer", UnitFiguresRowSerializer,
     unit=UnitRefSerializer(), period=PeriodRefSerializer(), source=source_field(),
     published_at=serializers.DateTimeField(allow_null=True),
-    level=serializers.IntegerField(allow_null=True))
+    level=serializers.IntegerField(allow_null=True), scope=scope_field())
 RankingPageSerializer = page_of(
     "RankingPageSerializer", RankRowSerializer,
     unit=UnitRefSerializer(), period=PeriodRefSerializer(), source=source_field(),
     published_at=serializers.DateTimeField(allow_null=True),
-    level=serializers.IntegerField(allow_null=True), kpi=KpiDefinitionSerializer(),
+    level=serializers.IntegerField(allow_null=True), scope=scope_field(),
+    kpi=KpiDefinitionSerializer(),
     rank_of=serializers.IntegerField(min_value=0),
     previous_period=serializers.CharField(allow_null=True))
 ParPageSerializer = page_of(

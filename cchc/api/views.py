@@ -29,6 +29,7 @@ from cchc.api import data
 from cchc.api import serializers as out
 from cchc.api.pagination import PARAMETERS as PAGE_PARAMETERS
 from cchc.api.pagination import Pagination
+from cchc.dossiers.scopes import SCOPES
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_search
@@ -54,6 +55,9 @@ LEVEL_BELOW = P("level", int, enum=[Level.DISTRICT, Level.COMMUNE],
                             "các đơn vị trực thuộc.")
 KPI = P("kpi", str, enum=list(RANKABLE), default=DEFAULT_KPI,
         description="Chỉ tiêu xếp hạng (reports.kpis).")
+SCOPE = P("scope", str, enum=list(SCOPES),
+          description="Phạm vi số liệu: subtree = đơn vị và mọi đơn vị trực thuộc (mặc định "
+                      "với tỉnh, huyện); own = riêng báo cáo của đơn vị. Xã chỉ có own.")
 
 
 class ReadOnlyView(APIView):
@@ -191,39 +195,44 @@ class Figures(ReadOnlyView):
         operation_id="figures", summary="Số liệu và chỉ tiêu của một đơn vị trong một kỳ",
         description="12 số đếm của biểu II.06a và mọi chỉ tiêu của reports.kpis, như trang "
                     "tổng hợp của đơn vị. " + DATA_NOTE,
-        parameters=[*UNIT_PATH, PERIOD_PATH], responses={200: out.FiguresSerializer, **ERRORS})
+        parameters=[*UNIT_PATH, PERIOD_PATH, SCOPE],
+        responses={200: out.FiguresSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
         unit, access = data.unit_for_data(request, unit_list, code)
         period = data.period_get(period)
-        figures = data.live_figures(unit, period) if access == data.LIVE else \
-            data.published_figures(unit, period)
-        return Response(out.FiguresSerializer(data.figures_body(unit, period, figures)).data)
+        scope = data.scope_param(request, unit.level)
+        figures = data.live_figures(unit, period, scope) if access == data.LIVE else \
+            data.published_figures(unit, period, scope)
+        return Response(out.FiguresSerializer(
+            data.figures_body(unit, period, figures, scope)).data)
 
 
 class Below(ReadOnlyView):
     @extend_schema(
         operation_id="figures_below", summary="Số liệu từng đơn vị cấp dưới",
         description="Một dòng cho mỗi đơn vị trực thuộc (hoặc mỗi đơn vị của cấp level), theo "
-                    "mã: số liệu riêng của đơn vị, như tệp CSV theo đơn vị. " + DATA_NOTE,
-        parameters=[*UNIT_PATH, PERIOD_PATH, LEVEL_BELOW, *PAGE_PARAMETERS],
+                    "mã, trong phạm vi scope, như tệp CSV theo đơn vị. " + DATA_NOTE,
+        parameters=[*UNIT_PATH, PERIOD_PATH, LEVEL_BELOW, SCOPE, *PAGE_PARAMETERS],
         responses={200: out.BelowPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
         root, access = data.unit_for_data(request, unit_list, code)
         period = data.period_get(period)
         level = data.level_param(request)
+        scope = data.scope_param(request, selectors.ranked_level(root, level))
         extra = {"unit": data.unit_ref(root), "period": data.period_ref(period),
-                 "source": access, "published_at": None, "level": level}
+                 "source": access, "published_at": None, "level": level, "scope": scope}
         if access == data.LIVE:
             units = selectors.ranking_units(root, period, level=level)
 
             def rows_of(page):
                 return [data.compact_row(data.unit_ref(row.unit),
                                          row.totals if row.has_figures else None)
-                        for row in selectors.unit_rows(page, period)]
+                        for row in selectors.unit_rows(page, period, scope)]
             return self.paginate(units, extra, out.BelowPageSerializer, page=rows_of)
         publication = data.publication_for(root, period)
         extra["published_at"] = publication.published_at
-        rows = sorted(data.published_below(publication, root, level), key=lambda r: r.code)
+        rows = sorted(data.published_below(publication, root, level, scope=scope),
+                      key=lambda r: r.code)
         return self.paginate(rows, extra, out.BelowPageSerializer, each=lambda row: (
             data.compact_row(data.entry_ref(root.unit_list, vars(row)), row.totals)))
 
@@ -234,20 +243,21 @@ class Ranking(ReadOnlyView):
         description="Như trang xếp hạng (reports.selectors.ranking): trùng giá trị cùng hạng "
                     "(1, 2, 2, 4), đơn vị không có giá trị xếp cuối, không hạng; hạng kỳ trước "
                     "cùng loại. Số liệu công bố: chỉ bảng xếp hạng của tỉnh. " + DATA_NOTE,
-        parameters=[*UNIT_PATH, PERIOD_PATH, KPI, LEVEL_BELOW, *PAGE_PARAMETERS],
+        parameters=[*UNIT_PATH, PERIOD_PATH, KPI, LEVEL_BELOW, SCOPE, *PAGE_PARAMETERS],
         responses={200: out.RankingPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
         root, access = data.unit_for_data(request, unit_list, code)
         period = data.period_get(period)
         kpi_key = data.kpi_param(request)
         level = data.level_param(request)
+        scope = data.scope_param(request, selectors.ranked_level(root, level))
         kpi = KPIS[kpi_key]
         extra = {"unit": data.unit_ref(root), "period": data.period_ref(period),
-                 "source": access, "published_at": None, "level": level,
+                 "source": access, "published_at": None, "level": level, "scope": scope,
                  "kpi": data.kpi_definition(kpi)}
         if access == data.LIVE:
             result = selectors.ranking(selectors.ranking_units(root, period, level=level),
-                                       period, kpi_key)
+                                       period, kpi_key, scope=scope)
             extra.update(rank_of=result.size,
                          previous_period=result.previous.code if result.previous else None)
             return self.paginate(result.rows, extra, out.RankingPageSerializer,
@@ -257,7 +267,7 @@ class Ranking(ReadOnlyView):
                                      row.values[kpi_key]))
         publication = data.publication_for(root, period)
         rows, previous, previous_ranks = data.published_ranking(publication, root, level,
-                                                                kpi_key)
+                                                                kpi_key, scope)
         size = data.rank_size(row.rank for row in rows)
         extra.update(published_at=publication.published_at, rank_of=size,
                      previous_period=previous.period.code if previous else None)

@@ -48,7 +48,8 @@ from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 
 SOURCE_NOTE = "Số liệu mô phỏng toàn quốc (demo)"
 REPORT_COLUMNS = ("id", "unit_id", "period_id", "status", "source", "source_note", "version",
-                  "submitted_at", "approved_at", "created_at", "updated_at", "review_comment")
+                  "submitted_at", "last_submitted_at", "approved_at", "created_at", "updated_at",
+                  "review_comment", "reopen_reason")
 LINE_COLUMNS = ("report_id", "field_id", *FIELD_NAMES)
 
 
@@ -205,7 +206,8 @@ class _CopyWriter:
                 for pk, (unit_id, period_id, status, submitted_at, approved_at) in zip(
                         ids, reports, strict=True):
                     copy.write_row((pk, unit_id, period_id, status, DataSource.SYNTHETIC,
-                                    SOURCE_NOTE, 1, submitted_at, approved_at, now, now, ""))
+                                    SOURCE_NOTE, 1, submitted_at, submitted_at, approved_at,
+                                    now, now, "", ""))
             line_sql = f"COPY {DossierLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN"
             with raw.copy(line_sql) as copy:
                 for pk, report_lines in zip(ids, lines, strict=True):
@@ -222,7 +224,8 @@ class _BatchWriter:
         created = DossierReport.objects.bulk_create([
             DossierReport(unit_id=unit_id, period_id=period_id, status=status,
                           source=DataSource.SYNTHETIC, source_note=SOURCE_NOTE,
-                          submitted_at=submitted_at, approved_at=approved_at)
+                          submitted_at=submitted_at, last_submitted_at=submitted_at,
+                          approved_at=approved_at)
             for unit_id, period_id, status, submitted_at, approved_at in reports
         ], batch_size=self.batch_size)
         DossierLine.objects.bulk_create([

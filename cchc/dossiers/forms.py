@@ -104,6 +104,12 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
 
 
+class ReopenForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("reopen", "reopen"), ("decline", "decline")])
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(min_value=0)
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) đã điền theo biểu mẫu"),
@@ -115,3 +121,8 @@ class UploadForm(forms.Form):
     )
     submit = forms.BooleanField(
         required=False, label=_("Gửi báo cáo luôn sau khi nhập (không chọn: lưu bản nháp)"))
+    reason = forms.CharField(
+        required=False, max_length=500,
+        label=_("Lý do (chỉ quản trị viên, bắt buộc khi sửa báo cáo đã duyệt hoặc của kỳ đã "
+                "khoá)"),
+        widget=forms.TextInput(attrs={"class": "form-control"}))

@@ -103,8 +103,31 @@ class DossierReport(models.Model):
     )
     source_note = models.CharField(_("ghi chú nguồn"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    #: The first submission: lateness and completeness count from it.
+    submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
+    #: The latest submission (equal to ``submitted_at`` until the report is sent again).
+    last_submitted_at = models.DateTimeField(_("gửi lần cuối lúc"), null=True, blank=True)
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: A pending request of the unit to reopen its approved report (cleared when the approver
+    #: reopens it or declines).
+    reopen_requested_at = models.DateTimeField(_("đề nghị mở lại lúc"), null=True, blank=True)
+    reopen_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề nghị mở lại"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(_("lý do đề nghị mở lại"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -139,6 +162,16 @@ class DossierReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.period}"
+
+    @property
+    def was_resubmitted(self) -> bool:
+        """Sent again after its first submission (the page shows both moments)."""
+        return bool(self.submitted_at and self.last_submitted_at
+                    and self.last_submitted_at > self.submitted_at)
+
+    @property
+    def reopen_pending(self) -> bool:
+        return self.status == ReportStatus.APPROVED and self.reopen_requested_at is not None
 
     @property
     def is_late(self) -> bool:
@@ -236,6 +269,14 @@ class ReportAction(models.TextChoices):
     RETURNED = "returned", _("Trả lại")
     APPROVED = "approved", _("Phê duyệt")
     IMPORTED = "imported", _("Nhập từ tệp Excel")
+    REOPEN_REQUESTED = "reopen_req", _("Đề nghị mở lại")
+    REOPENED = "reopened", _("Mở lại báo cáo đã duyệt")
+    REOPEN_DECLINED = "reopen_no", _("Từ chối mở lại")
+
+
+#: Actions by which someone enters, changes or vouches for a report's figures: who did one of
+#: them since the last approval may not approve it (``access.approval_refusal``).
+AUTHORING_ACTIONS = (ReportAction.SAVED, ReportAction.IMPORTED, ReportAction.SUBMITTED)
 
 
 class ReportEvent(models.Model):

@@ -6,16 +6,18 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
-from cchc.accounts.access import can_review, units_in_scope
+from cchc.accounts.access import approval_refusal, can_reopen, can_review, units_in_scope
 from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
 from cchc.dossiers.models import (
     DossierLine,
     DossierReport,
     DossierRollup,
     ProcedureField,
+    ReportAction,
+    ReportEvent,
     ReportStatus,
     RollupScope,
 )
@@ -75,22 +77,29 @@ def _quarter_codes(period: ReportingPeriod) -> list[str]:
 
 
 def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
-                  key: str | None = None) -> dict[tuple, dict[str, int]]:
+                  key: str | None = None, *, scope: str = RollupScope.OWN
+                  ) -> dict[tuple, dict[str, int]]:
     """Figures per (period code, group) for ``unit_ids`` together, in ONE aggregate query.
 
-    ``key`` groups within the units: ``"report__unit_id"`` (per unit) or ``"field_id"`` (per
-    field); ``None`` sums everything. Per unit and in total the query reads the precomputed
-    ``own`` rollups (one row per unit and period); per field it reads the lines. A longer period
-    is derived from its quarters with ``combine_quarters``; a group with no figures in any
-    quarter is left out.
+    ``scope`` says whose reports count for each unit (``cchc.dossiers.scopes``): ``own``, the
+    unit's own report; ``subtree``, the unit's and every unit's below it. ``key`` groups within
+    the units: ``"report__unit_id"`` (per unit) or ``"field_id"`` (per field); ``None`` sums
+    everything. Per unit and in total the query reads the precomputed rollups of ``scope`` (one
+    row per unit and period); per field it reads the lines. A longer period is derived from its
+    quarters with ``combine_quarters``; a group with no figures in any quarter is left out.
     """
+    unit_ids = list(unit_ids)
     needed = {code for period in periods for code in _quarter_codes(period)}
     sums = {name: Sum(name) for name in FIELD_NAMES}
-    rollups = DossierRollup.objects.filter(scope=RollupScope.OWN, unit_id__in=list(unit_ids),
+    rollups = DossierRollup.objects.filter(scope=scope, unit_id__in=unit_ids,
                                            period__code__in=needed)
     if key == "field_id":
+        units = Q(report__unit_id__in=unit_ids)
+        if scope == RollupScope.SUBTREE:  # at most three tiers: children and grandchildren
+            units |= (Q(report__unit__parent_id__in=unit_ids)
+                      | Q(report__unit__parent__parent_id__in=unit_ids))
         rows = (counted_lines()
-                .filter(report__unit_id__in=list(unit_ids), report__period__code__in=needed)
+                .filter(units, report__period__code__in=needed)
                 .values_list("report__period__code", "field_id").annotate(**sums).order_by())
     elif key == "report__unit_id":  # one rollup row per unit and period: nothing to add up
         rows = rollups.values_list("period__code", "unit_id", *FIELD_NAMES)
@@ -118,12 +127,24 @@ def totals_series(unit_ids: Iterable[int], periods: list[ReportingPeriod],
     return result
 
 
-def derived_totals(unit_ids: Iterable[int], period: ReportingPeriod) -> dict[str, int]:
-    """Figures of ``period`` for the units together (zeros where nothing counts yet).
+def counted_reports(unit_ids: Iterable[int], period: ReportingPeriod, *,
+                    scope: str = RollupScope.OWN) -> int:
+    """How many quarterly reports (submitted or approved) the figures of ``unit_ids`` for
+    ``period`` in ``scope`` add up: one aggregate over the rollups."""
+    found = DossierRollup.objects.filter(
+        scope=scope, unit_id__in=list(unit_ids), period__code__in=_quarter_codes(period),
+    ).aggregate(reports=Sum("reports"))["reports"]
+    return found or 0
+
+
+def derived_totals(unit_ids: Iterable[int], period: ReportingPeriod, *,
+                   scope: str = RollupScope.OWN) -> dict[str, int]:
+    """Figures of ``period`` for the units together (zeros where nothing counts yet), of
+    ``scope`` (their own reports by default).
 
     One aggregate query whatever the number of units or fields.
     """
-    series = totals_series(unit_ids, [period])
+    series = totals_series(unit_ids, [period], scope=scope)
     return series.get((period.code, None), dict.fromkeys(FIELD_NAMES, 0))
 
 
@@ -178,7 +199,8 @@ class DueReport:
 
 
 def report_for(unit, period) -> DossierReport | None:
-    return (DossierReport.objects.select_related("unit", "period", "updated_by")
+    return (DossierReport.objects.select_related("unit", "period", "updated_by", "approved_by",
+                                                  "reopen_requested_by")
             .filter(unit=unit, period=period).first())
 
 
@@ -199,16 +221,50 @@ def due_quarters(unit: AdministrativeUnit, today: datetime.date, limit: int = 6)
 
 def reports_awaiting_review(user) -> list[DossierReport]:
     """Submitted reports that ``user`` is the one to approve or return, oldest first, each with
-    ``open_flags``: how many of its outlier flags nobody has checked yet."""
+    ``open_flags``: how many of its outlier flags nobody has checked yet; ``approval_refusal``:
+    why ``user`` may not approve it ("" when they may, ``access.approval_refusal``); and
+    ``changed_after_approval``: it was approved before and has been changed since."""
     candidates = (
         DossierReport.objects.filter(status=ReportStatus.SUBMITTED,
                                      unit__in=units_in_scope(user))
         .annotate(open_flags=Count("outlier_flags",
                                    filter=Q(outlier_flags__status=FlagStatus.OPEN)))
         .select_related("unit", "unit__parent", "unit__province", "period")
+        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.only(
+            "id", "report_id", "user_id", "action", "at")))
+        .defer("approved_figures")
         .order_by("submitted_at")
     )
-    return [r for r in candidates if can_review(user, r.unit, r.period.end)]
+    awaiting = []
+    for report in candidates:
+        if can_review(user, report.unit, report.period.end):
+            report.approval_refusal = approval_refusal(user, report)
+            report.changed_after_approval = report.approved_at is not None
+            awaiting.append(report)
+    return awaiting
+
+
+def reopen_requests(user) -> list[DossierReport]:
+    """Approved reports whose unit asks ``user`` (their approver) to reopen them, oldest
+    request first."""
+    candidates = (DossierReport.objects.filter(status=ReportStatus.APPROVED,
+                                               reopen_requested_at__isnull=False,
+                                               unit__in=units_in_scope(user))
+                  .select_related("unit", "unit__parent", "unit__province", "period",
+                                  "reopen_requested_by")
+                  .defer("approved_figures")
+                  .order_by("reopen_requested_at"))
+    return [report for report in candidates if can_reopen(user, report)]
+
+
+def last_word(report: DossierReport | None) -> ReportEvent | None:
+    """The latest return, reopening or declined reopening of ``report``: what its unit was last
+    told (shown on the report page while it still applies)."""
+    if report is None:
+        return None
+    return (report.events.filter(action__in=(ReportAction.RETURNED, ReportAction.REOPENED,
+                                             ReportAction.REOPEN_DECLINED))
+            .select_related("user").first())
 
 
 @dataclass

@@ -12,8 +12,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cchc.accounts.access import can_change_locked, can_enter, can_review
+from cchc.accounts.access import (
+    approval_refusal,
+    approver_unit,
+    can_change_approved,
+    can_change_locked,
+    can_enter,
+    can_reopen,
+    can_request_reopen,
+)
 from cchc.dossiers.columns import FIELD_NAMES, figure_errors
 from cchc.dossiers.models import (
     DataSource,
@@ -76,7 +85,7 @@ def dossier_reports_replace(*, reports: Iterable[ReportData], batch_size: int = 
         [
             DossierReport(unit=d.unit, period=d.period, status=d.status, source=d.source,
                           source_note=d.source_note, submitted_at=d.submitted_at,
-                          approved_at=d.approved_at)
+                          last_submitted_at=d.submitted_at, approved_at=d.approved_at)
             for d in reports
         ],
         batch_size=batch_size,
@@ -170,6 +179,144 @@ def _validate_lines(lines: Mapping[ProcedureField, Mapping[str, int]]) -> None:
         raise ValidationError(problems)
 
 
+# What saving figures does to a report, decided in one place (``save_outcome``) for the web
+# form, the import preview and the import itself, so that what a page announces is what happens.
+NEW_DRAFT = "new_draft"
+NEW_SUBMITTED = "new_submitted"
+STAYS_DRAFT = "stays_draft"
+STAYS_RETURNED = "stays_returned"
+SUBMITTED = "submitted"
+CHANGED_WHILE_SUBMITTED = "changed_submitted"
+RESUBMITTED = "resubmitted"
+APPROVED_CHANGED = "approved_changed"  # an administrator's override, with a reason
+UNCHANGED = "unchanged"
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What saving a unit's figures for a period does: ``kind`` (one of the constants above),
+    the status the report ends in, and the sentences saying so before (``preview``) and after
+    (``done``); for ``REFUSED``, ``refusal`` says why and what to do."""
+
+    kind: str
+    status_after: str = ""
+    refusal: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.kind == REFUSED
+
+    @property
+    def preview(self) -> str:
+        return self.refusal if self.refused else str(_PREVIEW[self.kind])
+
+    @property
+    def done(self) -> str:
+        return self.refusal if self.refused else str(_DONE[self.kind])
+
+
+_PREVIEW = {
+    NEW_DRAFT: gettext_lazy("Báo cáo mới: sẽ được lưu dạng bản nháp (chưa gửi)."),
+    NEW_SUBMITTED: gettext_lazy("Báo cáo mới: sẽ được lưu và gửi đi phê duyệt."),
+    STAYS_DRAFT: gettext_lazy("Đang là bản nháp: sẽ lưu thay đổi, vẫn là bản nháp (chưa gửi)."),
+    STAYS_RETURNED: gettext_lazy(
+        "Đang ở trạng thái «Bị trả lại»: sẽ lưu thay đổi, vẫn chưa gửi lại (chọn «Gửi báo cáo "
+        "luôn» để gửi)."),
+    SUBMITTED: gettext_lazy("Sẽ được lưu và gửi đi phê duyệt (trạng thái «Đã gửi»)."),
+    CHANGED_WHILE_SUBMITTED: gettext_lazy(
+        "Đã gửi, đang chờ duyệt: sẽ lưu thay đổi, báo cáo vẫn ở trạng thái «Đã gửi» và được "
+        "tính là gửi lại."),
+    RESUBMITTED: gettext_lazy("Đã gửi, đang chờ duyệt: sẽ lưu thay đổi và gửi lại."),
+    APPROVED_CHANGED: gettext_lazy(
+        "Đã duyệt: quản trị viên sửa (lý do được ghi lại); báo cáo chuyển về «Đã gửi» và phải "
+        "được duyệt lại."),
+    UNCHANGED: gettext_lazy("Không có ô nào thay đổi: giữ nguyên, không lưu gì."),
+}
+_DONE = {
+    NEW_DRAFT: gettext_lazy("Đã lưu bản nháp (chưa gửi)."),
+    NEW_SUBMITTED: gettext_lazy("Đã gửi báo cáo."),
+    STAYS_DRAFT: gettext_lazy("Đã lưu bản nháp (chưa gửi)."),
+    STAYS_RETURNED: gettext_lazy(
+        "Đã lưu thay đổi; báo cáo vẫn ở trạng thái «Bị trả lại», chưa gửi lại: bấm «Gửi báo "
+        "cáo» khi sửa xong."),
+    SUBMITTED: gettext_lazy("Đã gửi báo cáo."),
+    CHANGED_WHILE_SUBMITTED: gettext_lazy(
+        "Đã lưu thay đổi; báo cáo vẫn ở trạng thái «Đã gửi», chờ duyệt (tính là gửi lại)."),
+    RESUBMITTED: gettext_lazy("Đã lưu thay đổi và gửi lại báo cáo."),
+    APPROVED_CHANGED: gettext_lazy(
+        "Đã sửa báo cáo đã duyệt (lý do đã được ghi); báo cáo chuyển về «Đã gửi» để duyệt lại."),
+    UNCHANGED: gettext_lazy("Không có gì thay đổi: báo cáo giữ nguyên."),
+}
+
+
+def _entry_refusal(user, unit: AdministrativeUnit, period: ReportingPeriod, reason: str) -> str:
+    """Why ``user`` may not write ``unit``'s figures for ``period`` at all ("" if they may)."""
+    if not can_enter(user, unit):
+        return _("Bạn không có quyền nhập số liệu cho %(unit)s.") % {"unit": unit.name}
+    try:
+        _check_unit_reports_in(unit, period)
+        _check_period_open(user, period, reason)
+    except ReportRefused as refusal:
+        return str(refusal)
+    return ""
+
+
+def _approved_refusal(report: DossierReport) -> str:
+    approver = approver_unit(report.unit, report.period.end)
+    who = report.approved_by.get_full_name() or report.approved_by.username \
+        if report.approved_by else ""
+    when = timezone.localtime(report.approved_at).strftime("%H:%M %d/%m/%Y") \
+        if report.approved_at else ""
+    return _(
+        "Báo cáo của %(unit)s, kỳ %(period)s đã được duyệt%(by)s nên không sửa được. Nếu cần "
+        "sửa, hãy đề nghị người phê duyệt của %(approver)s mở lại (nút «Đề nghị mở lại» trên "
+        "trang báo cáo); khi nhập từ tệp Excel, bỏ trang của báo cáo này ra khỏi tệp cho đến khi "
+        "báo cáo được mở lại."
+    ) % {"unit": report.unit.name, "period": report.period.label, "approver": approver.name,
+         "by": (_(" (%(who)s, %(when)s)") % {"who": who, "when": when}) if who or when else ""}
+
+
+def save_outcome(*, user, unit: AdministrativeUnit, period: ReportingPeriod,
+                 report: DossierReport | None, changed: bool, submit: bool,
+                 reason: str = "") -> SaveOutcome:
+    """What saving figures for ``unit`` and ``period`` over the stored ``report`` (None: none
+    yet) does, ``changed`` saying whether any cell differs from the stored ones.
+
+    Refused outside the user's units, for a unit not in force or a period that is not a
+    quarter, in a locked period (administrators with a reason excepted), and for an approved
+    report that would change (administrators with a reason excepted: it goes back for approval).
+    Changes to a submitted report keep it submitted (a new submission); to a draft or a returned
+    report, they keep it so unless ``submit``.
+    """
+    refusal = _entry_refusal(user, unit, period, reason)
+    if refusal:
+        return SaveOutcome(REFUSED, refusal=refusal)
+    if report is None or report.pk is None:
+        return SaveOutcome(NEW_SUBMITTED, ReportStatus.SUBMITTED) if submit else \
+            SaveOutcome(NEW_DRAFT, ReportStatus.DRAFT)
+    status = report.status
+    if not changed:
+        if submit and status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            return SaveOutcome(SUBMITTED, ReportStatus.SUBMITTED)
+        return SaveOutcome(UNCHANGED, status)
+    if status == ReportStatus.APPROVED:
+        if not can_change_approved(user):
+            return SaveOutcome(REFUSED, refusal=_approved_refusal(report))
+        if not reason.strip():
+            return SaveOutcome(REFUSED, refusal=_(
+                "Báo cáo của %(unit)s, kỳ %(period)s đã được duyệt: quản trị viên phải ghi lý do "
+                "khi sửa.") % {"unit": unit.name, "period": period.label})
+        return SaveOutcome(APPROVED_CHANGED, ReportStatus.SUBMITTED)
+    if status == ReportStatus.SUBMITTED:
+        return SaveOutcome(RESUBMITTED if submit else CHANGED_WHILE_SUBMITTED,
+                           ReportStatus.SUBMITTED)
+    if submit:
+        return SaveOutcome(SUBMITTED, ReportStatus.SUBMITTED)
+    return SaveOutcome(STAYS_DRAFT, ReportStatus.DRAFT) if status == ReportStatus.DRAFT else \
+        SaveOutcome(STAYS_RETURNED, ReportStatus.RETURNED)
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -185,40 +332,44 @@ def report_save(
 ) -> DossierReport:
     """Store ``unit``'s figures for ``period`` (and submit them if ``submit``).
 
-    Refused (``ReportRefused``) outside the user's units, for a unit not in force at the period's
-    end, or in a locked period unless an administrator gives a reason; ``ValidationError`` when a
-    line breaks the form's rules; ``ReportConflict`` when the stored version is no longer
-    ``expected_version`` (0 for a report not created yet). Changing an approved report sends it
-    back for approval. Every changed cell is recorded in a ``ReportEvent``.
+    What happens is ``save_outcome``'s decision, kept on the returned report as ``outcome``:
+    refusals raise ``ReportRefused`` (scope, unit not in force, locked period, approved
+    report); ``ValidationError`` when a line breaks the form's rules; ``ReportConflict`` when
+    the stored version is no longer ``expected_version`` (0 for a report not created yet).
+    An approved report is changed only by an administrator giving a reason, and goes back for
+    approval; unit staff ask for it to be reopened (``report_reopen_request``). Every changed
+    cell is recorded in a ``ReportEvent``.
     """
-    if not can_enter(user, unit):
-        raise ReportRefused(
-            _("Bạn không có quyền nhập số liệu cho %(unit)s.") % {"unit": unit.name}
-        )
-    _check_unit_reports_in(unit, period)
-    _check_period_open(user, period, reason)
+    refusal = _entry_refusal(user, unit, period, reason)
+    if refusal:
+        raise ReportRefused(refusal)
     _validate_lines(lines)
 
     report = _locked_report(unit, period)
     current_version = report.version if report else 0
     if current_version != expected_version:
         raise ReportConflict(report)
-    if report is None:
-        report = DossierReport(unit=unit, period=period, version=0)
-    status_before = report.status if report.pk else ""
     new = {field.pk: {name: values[name] for name in FIELD_NAMES}
            for field, values in lines.items()}
     stored = report_lines(report)
     changes = _changes({f.pk: f for f in lines}, stored, new)
-    if not changes and not submit and report.pk:
+    outcome = save_outcome(user=user, unit=unit, period=period, report=report,
+                           changed=bool(changes), submit=submit, reason=reason)
+    if outcome.refused:
+        raise ReportRefused(outcome.refusal)
+    if outcome.kind == UNCHANGED:
+        report.outcome = outcome
         return report
-
-    if submit and report.status == ReportStatus.APPROVED and not changes:
-        raise ReportRefused(_("Báo cáo đã được duyệt; không có gì thay đổi để gửi lại."))
-    if report.status == ReportStatus.APPROVED or submit:
-        report.status = ReportStatus.SUBMITTED
-        if report.submitted_at is None:
-            report.submitted_at = timezone.now()
+    if report is None:
+        report = DossierReport(unit=unit, period=period, version=0)
+    status_before = report.status if report.pk else ""
+    report.status = outcome.status_after
+    if report.status == ReportStatus.SUBMITTED:  # sent now, or changed while awaiting approval
+        now = timezone.now()
+        report.submitted_at = report.submitted_at or now
+        report.last_submitted_at = now
+    if status_before == ReportStatus.APPROVED:  # an administrator's override
+        _clear_reopen_request(report)
     report.version += 1
     report.updated_by = _actor(user)
     report.source = source
@@ -240,7 +391,14 @@ def report_save(
     if refresh_totals:  # an import refreshes them (and the flags) once for all its reports
         rollups_refresh(unit=report.unit, period=report.period)
         flags_refresh(reports=[report])
+    report.outcome = outcome
     return report
+
+
+def _clear_reopen_request(report: DossierReport) -> None:
+    report.reopen_requested_at = None
+    report.reopen_requested_by = None
+    report.reopen_reason = ""
 
 
 def _write_lines(report: DossierReport, stored: dict[int, dict], new: dict[int, dict]) -> None:
@@ -260,16 +418,17 @@ def report_submit(*, user, report: DossierReport, expected_version: int) -> Doss
     return _transition(user=user, report=report, expected_version=expected_version,
                        allowed_from=(ReportStatus.DRAFT, ReportStatus.RETURNED),
                        to=ReportStatus.SUBMITTED, action=ReportAction.SUBMITTED,
-                       may=_may_enter)
+                       refusal=_entry_refused)
 
 
 @transaction.atomic
 def report_approve(*, user, report: DossierReport, expected_version: int,
                    reason: str = "") -> DossierReport:
-    """Approve a submitted report; its figures are kept to show later changes against them."""
+    """Approve a submitted report; its figures are kept to show later changes against them.
+    Refused by ``access.approval_refusal`` (the approving level only, four-eyes)."""
     return _transition(user=user, report=report, expected_version=expected_version,
                        allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED,
-                       action=ReportAction.APPROVED, may=_may_review, reason=reason)
+                       action=ReportAction.APPROVED, refusal=_approve_refused, reason=reason)
 
 
 @transaction.atomic
@@ -280,26 +439,125 @@ def report_return(*, user, report: DossierReport, expected_version: int,
         raise ReportRefused(_("Hãy ghi ý kiến: đơn vị cần biết phải sửa gì."))
     return _transition(user=user, report=report, expected_version=expected_version,
                        allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
-                       action=ReportAction.RETURNED, may=_may_review, reason=comment)
+                       action=ReportAction.RETURNED, refusal=_review_refused, reason=comment)
 
 
-def _may_enter(user, report: DossierReport) -> bool:
-    return can_enter(user, report.unit)
+@transaction.atomic
+def report_reopen(*, user, report: DossierReport, expected_version: int,
+                  reason: str) -> DossierReport:
+    """Reopen an approved report so that its unit can correct it: its approver (or an
+    administrator) does, with a reason, on the unit's request or not.
+
+    The report becomes "returned" with the reason as the review comment: editable by the unit,
+    and, like any returned report, no longer counted in totals until it is submitted again. Its
+    approved figures are kept, so the approver then sees what changed since the approval.
+    """
+    if not reason.strip():
+        raise ReportRefused(_("Hãy ghi lý do mở lại: đơn vị và lịch sử báo cáo cần biết vì sao "
+                              "số liệu đã duyệt được sửa."))
+    return _transition(user=user, report=report, expected_version=expected_version,
+                       allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.RETURNED,
+                       action=ReportAction.REOPENED, refusal=_reopen_refused, reason=reason)
 
 
-def _may_review(user, report: DossierReport) -> bool:
-    return can_review(user, report.unit, report.period.end)
+@transaction.atomic
+def report_reopen_request(*, user, report: DossierReport, expected_version: int,
+                          reason: str) -> DossierReport:
+    """The unit asks its approver to reopen its approved report, saying why; the request waits
+    in the approver's inbox until they reopen the report or decline."""
+    if not reason.strip():
+        raise ReportRefused(_("Hãy ghi lý do cần sửa: người phê duyệt cần biết vì sao phải mở "
+                              "lại báo cáo đã duyệt."))
+    report = _current(report, expected_version)
+    if report.status != ReportStatus.APPROVED:
+        raise ReportRefused(_("Chỉ đề nghị mở lại được báo cáo đã duyệt; báo cáo này đang ở "
+                              "trạng thái «%(status)s».") % {"status": report.get_status_display()})
+    if not can_request_reopen(user, report):
+        raise ReportRefused(_("Bạn không có quyền đề nghị mở lại báo cáo của %(unit)s.")
+                            % {"unit": report.unit.name})
+    _check_period_open(user, report.period, reason)
+    if report.reopen_requested_at is not None:
+        raise ReportRefused(_("Đã có đề nghị mở lại lúc %(when)s, đang chờ người phê duyệt xem "
+                              "xét.") % {"when": _local(report.reopen_requested_at)})
+    report.reopen_requested_at = timezone.now()
+    report.reopen_requested_by = _actor(user)
+    report.reopen_reason = reason.strip()
+    report.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_reason",
+                               "updated_at"])
+    _event(report, user, ReportAction.REOPEN_REQUESTED, report.status, reason.strip())
+    return report
 
 
-def _transition(*, user, report, expected_version, allowed_from, to, action, may,
-                reason: str = "") -> DossierReport:
+@transaction.atomic
+def report_reopen_decline(*, user, report: DossierReport, expected_version: int,
+                          comment: str) -> DossierReport:
+    """The approver declines the unit's request to reopen: the report stays approved."""
+    if not comment.strip():
+        raise ReportRefused(_("Hãy ghi ý kiến: đơn vị cần biết vì sao không mở lại."))
+    report = _current(report, expected_version)
+    if not report.reopen_pending:
+        raise ReportRefused(_("Báo cáo này không có đề nghị mở lại nào đang chờ."))
+    message = _reopen_refused(user, report)
+    if message:
+        raise ReportRefused(message)
+    _clear_reopen_request(report)
+    report.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_reason",
+                               "updated_at"])
+    _event(report, user, ReportAction.REOPEN_DECLINED, report.status, comment.strip())
+    return report
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def _current(report: DossierReport, expected_version: int) -> DossierReport:
+    """The stored report, locked, if it is still the version the user saw."""
     locked = _locked_report(report.unit, report.period)
     if locked is None or locked.version != expected_version:
         raise ReportConflict(locked or report)
-    report = locked
-    if not may(user, report):
-        raise ReportRefused(_("Bạn không có quyền thực hiện thao tác này với báo cáo của "
-                              "%(unit)s.") % {"unit": report.unit.name})
+    return locked
+
+
+def _event(report, user, action, status_before, comment="") -> ReportEvent:
+    return ReportEvent.objects.create(report=report, user=_actor(user), action=action,
+                                      status_before=status_before, status_after=report.status,
+                                      version=report.version, comment=comment)
+
+
+def _no_right(report: DossierReport) -> str:
+    return _("Bạn không có quyền thực hiện thao tác này với báo cáo của %(unit)s.") % {
+        "unit": report.unit.name}
+
+
+def _entry_refused(user, report: DossierReport) -> str:
+    return "" if can_enter(user, report.unit) else _no_right(report)
+
+
+def _review_refused(user, report: DossierReport) -> str:
+    from cchc.accounts.access import can_review
+
+    return "" if can_review(user, report.unit, report.period.end) else _no_right(report)
+
+
+def _approve_refused(user, report: DossierReport) -> str:
+    if report.status != ReportStatus.SUBMITTED:  # ``_transition`` refuses the state, in its words
+        return _review_refused(user, report)
+    return approval_refusal(user, report)
+
+
+def _reopen_refused(user, report: DossierReport) -> str:
+    if report.status != ReportStatus.APPROVED:
+        return _review_refused(user, report)
+    return "" if can_reopen(user, report) else _no_right(report)
+
+
+def _transition(*, user, report, expected_version, allowed_from, to, action, refusal,
+                reason: str = "") -> DossierReport:
+    report = _current(report, expected_version)
+    message = refusal(user, report)
+    if message:
+        raise ReportRefused(message)
     _check_period_open(user, report.period, reason)
     if report.status not in allowed_from:
         raise ReportRefused(_("Báo cáo đang ở trạng thái «%(status)s», không thể %(action)s.")
@@ -308,21 +566,23 @@ def _transition(*, user, report, expected_version, allowed_from, to, action, may
     status_before = report.status
     report.status = to
     now = timezone.now()
-    if to == ReportStatus.SUBMITTED and report.submitted_at is None:
-        report.submitted_at = now
+    if to == ReportStatus.SUBMITTED:
+        report.submitted_at = report.submitted_at or now  # the first one: lateness counts it
+        report.last_submitted_at = now
     if to == ReportStatus.APPROVED:
         report.approved_at = now
+        report.approved_by = _actor(user)
         report.approved_figures = {
             str(field_id): values for field_id, values in report_lines(report).items()}
         report.review_comment = ""
+        _clear_reopen_request(report)
     if to == ReportStatus.RETURNED:
         report.review_comment = reason
+        _clear_reopen_request(report)
     report.version += 1
     report.updated_by = _actor(user)
     report.save()
-    ReportEvent.objects.create(report=report, user=_actor(user), action=action,
-                               status_before=status_before, status_after=to,
-                               version=report.version, comment=reason)
+    _event(report, user, action, status_before, reason)
     rollups_refresh(unit=report.unit, period=report.period)
     return report
 
@@ -345,6 +605,8 @@ class ImportPlan:
     carried_over_flags: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
     #: (cell of the sheet, field name, outlier): figures to check, never a reason to refuse.
     outliers: list[tuple[str, str, Outlier]] = dataclass_field(default_factory=list)
+    #: What storing the sheet will do (``save_outcome``), when the plan was made for a user.
+    outcome: SaveOutcome | None = None
 
     @property
     def is_new(self) -> bool:
@@ -359,11 +621,14 @@ class ImportRefused(Exception):
         super().__init__("\n".join(messages))
 
 
-def import_plan(*, sheets) -> list[ImportPlan]:
-    """For each sheet read from a workbook, what would change against the stored figures."""
+def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") -> list[ImportPlan]:
+    """For each sheet read from a workbook, what would change against the stored figures and,
+    given the ``user`` who imports (and ``submit``, ``reason`` as they will be passed to
+    ``reports_import``), what storing it will do: the same ``save_outcome`` as the import."""
     plans = []
     for sheet in sheets:
-        report = DossierReport.objects.filter(unit=sheet.unit, period=sheet.period).first()
+        report = (DossierReport.objects.select_related("unit", "period", "approved_by")
+                  .filter(unit=sheet.unit, period=sheet.period).first())
         new = {field.pk: {name: values[name] for name in FIELD_NAMES}
                for field, values in sheet.lines.items()}
         changes = _changes({f.pk: f for f in sheet.lines}, report_lines(report), new)
@@ -371,8 +636,13 @@ def import_plan(*, sheets) -> list[ImportPlan]:
         flags = [(f.name, values["received_carried_over"], previous[f.pk])
                  for f, values in sheet.lines.items()
                  if f.pk in previous and previous[f.pk] != values["received_carried_over"]]
-        plans.append(ImportPlan(sheet.sheet, sheet.unit, sheet.period, sheet.lines,
-                                report.version if report else 0, changes, flags))
+        plan = ImportPlan(sheet.sheet, sheet.unit, sheet.period, sheet.lines,
+                          report.version if report else 0, changes, flags)
+        if user is not None:
+            plan.outcome = save_outcome(user=user, unit=sheet.unit, period=sheet.period,
+                                        report=report, changed=bool(changes), submit=submit,
+                                        reason=reason)
+        plans.append(plan)
     found = find_outliers(Subject(s.unit, s.period, {f.pk: v for f, v in s.lines.items()})
                           for s in sheets)
     for sheet, plan in zip(sheets, plans, strict=True):
@@ -385,8 +655,9 @@ def import_plan(*, sheets) -> list[ImportPlan]:
 @transaction.atomic
 def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
                    reason: str = "") -> list[DossierReport]:
-    """Store every planned sheet, or none: any refusal (scope, lock, state, a report changed
-    since the plan was made) cancels the whole import and lists every problem."""
+    """Store every planned sheet, or none: any refusal (scope, lock, an approved report, a
+    report changed since the plan was made) cancels the whole import and lists every problem,
+    sheet by sheet. Each sheet does what its plan's ``outcome`` announced."""
     problems, saved = [], []
     for plan in plans:
         try:
@@ -396,9 +667,12 @@ def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
                 reason=reason, refresh_totals=False,
             ))
         except (ReportRefused, ReportConflict) as refusal:
-            problems.append(f"{plan.sheet}: {refusal}")
+            problems.append(_("Trang «%(sheet)s»: %(problem)s") % {"sheet": plan.sheet,
+                                                                    "problem": refusal})
         except ValidationError as invalid:
-            problems.extend(f"{plan.sheet}: {message}" for message in invalid.messages)
+            problems.extend(_("Trang «%(sheet)s»: %(problem)s") % {"sheet": plan.sheet,
+                                                                    "problem": message}
+                            for message in invalid.messages)
     if problems:
         raise ImportRefused(problems)
     rollups_rebuild(periods={r.period for r in saved}, units={r.unit for r in saved})

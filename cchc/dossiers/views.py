@@ -14,15 +14,27 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.access import (
     SUBMIT,
+    approval_refusal,
+    approver_unit,
+    can_change_approved,
     can_change_locked,
     can_enter,
+    can_reopen,
+    can_request_reopen,
     can_review,
     get_unit_for_user,
     profile_of,
 )
 from cchc.dossiers import excel, selectors, services
 from cchc.dossiers.columns import COLUMNS
-from cchc.dossiers.forms import LineForm, ReviewForm, UploadForm, initial_values, posted_version
+from cchc.dossiers.forms import (
+    LineForm,
+    ReopenForm,
+    ReviewForm,
+    UploadForm,
+    initial_values,
+    posted_version,
+)
 from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
@@ -49,37 +61,57 @@ def _line_forms(unit, period, report, data=None, editable=True) -> list[LineForm
 
 
 def report(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
-    """Form II.06a of one unit for one quarter: enter, save, submit; review when allowed."""
+    """Form II.06a of one unit for one quarter: enter, save, submit; review when allowed.
+
+    A submitted report opens read-only for its approver, with the review panel on top (who may
+    also enter its figures edits it through ``?sua=1``); an approved report is read-only except
+    for administrators (with a reason), and offers reopening instead.
+    """
     unit, period = _unit_and_period(request, unit_list, code, period)
     current = selectors.report_for(unit, period)
-    editable = can_enter(request.user, unit) and (not period.is_locked
-                                                  or can_change_locked(request.user))
-    if request.method == "POST" and not editable:
+    status = current.status if current else None
+    may_write = can_enter(request.user, unit) and (not period.is_locked
+                                                   or can_change_locked(request.user))
+    if request.method == "POST" and not may_write:
         raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
-    forms = _line_forms(unit, period, current, request.POST or None, editable)
+    reviewing = status == ReportStatus.SUBMITTED and can_review(request.user, unit, period.end)
+    editable = may_write and (
+        (status != ReportStatus.APPROVED or can_change_approved(request.user))
+        and (not reviewing or "sua" in request.GET))
+    # A post is always checked by the service (a page opened before an approval says why it
+    # is refused); what is shown stays read-only unless editable.
+    posting = request.method == "POST"
+    forms = _line_forms(unit, period, current, request.POST or None, editable or posting)
     flags = quality_selectors.report_flags(current)
     if request.method != "POST":  # flags describe the stored figures, which a GET shows
         cells = quality_selectors.flags_by_cell(flags)
         for form in forms:
             form.flags = cells.get(form.procedure_field.pk, {})
-    version, status = posted_version(request.POST, current.version if current else 0), 200
+    version, http_status = posted_version(request.POST, current.version if current else 0), 200
     if version is None:
         messages.error(request, _("Trang nhập liệu gửi lên bị hỏng (phiên bản báo cáo không hợp "
                                   "lệ), chưa lưu gì. Hãy tải lại trang rồi nhập lại."))
-        version, status = (current.version if current else 0), 400
+        version, http_status = (current.version if current else 0), 400
     elif request.method == "POST" and all(form.is_valid() for form in forms):
         saved, version = _save(request, unit, period, forms, version)
         if saved:
             return redirect(request.path)
+    if posting and not editable:
+        forms = _line_forms(unit, period, current, None, False)
     return render(request, "dossiers/report.html", {
         "unit": unit, "period": period, "report": current, "forms": forms,
         "columns": COLUMNS, "editable": editable, "version": version,
-        "can_review": current is not None and current.status == ReportStatus.SUBMITTED
-        and can_review(request.user, unit, period.end),
+        "can_review": reviewing, "may_edit_while_reviewing": reviewing and may_write,
+        "approval_refusal": approval_refusal(request.user, current) if reviewing else "",
+        "can_request_reopen": current is not None and can_request_reopen(request.user, current)
+        and (not period.is_locked or can_change_locked(request.user)),
+        "can_reopen": current is not None and can_reopen(request.user, current),
+        "overriding_approval": editable and status == ReportStatus.APPROVED,
+        "last_word": selectors.last_word(current),
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],
         "flags": flags, "open_flags": sum(1 for flag in flags if flag.is_open),
         "can_check_flags": bool(flags) and can_review(request.user, unit, period.end),
-    }, status=status)
+    }, status=http_status)
 
 
 def _save(request, unit, period, forms, version) -> tuple[bool, int]:
@@ -87,7 +119,7 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
     conflict show the figures saved meanwhile beside them."""
     submit = "submit" in request.POST
     try:
-        services.report_save(
+        saved = services.report_save(
             user=request.user, unit=unit, period=period,
             lines={form.procedure_field: form.figures for form in forms},
             expected_version=version, submit=submit, reason=request.POST.get("reason", ""),
@@ -102,7 +134,7 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
         for message in getattr(refusal, "messages", [str(refusal)]):
             messages.error(request, message)
         return False, version
-    messages.success(request, _("Đã gửi báo cáo.") if submit else _("Đã lưu bản nháp."))
+    messages.success(request, saved.outcome.done)  # what really happened, status included
     return True, version
 
 
@@ -160,6 +192,67 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
 
 
 @require_POST
+def reopen(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
+    """The approver reopens an approved report (with a reason), or declines the unit's request
+    to; from the report page or the inbox (``next=inbox``)."""
+    unit, period, current = _report_to_review(request, unit_list, code, period)
+    form = ReopenForm(request.POST)
+    back = redirect("dossiers:inbox") if request.POST.get("next") == "inbox" else \
+        redirect("dossiers:report", unit.unit_list, unit.code, period.code)
+    if not form.is_valid():
+        messages.error(request, _("Chưa rõ quyết định: hãy chọn Mở lại hoặc Từ chối (kèm lý do) "
+                                  "rồi gửi lại."))
+        return back
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "reopen":
+            # Accepting the unit's request: its reason is the reason, unless the approver adds one.
+            reason = data["reason"].strip() or current.reopen_reason
+            services.report_reopen(user=request.user, report=current,
+                                   expected_version=data["version"], reason=reason)
+            messages.success(request, _("Đã mở lại báo cáo của %(unit)s, %(period)s: đơn vị sửa "
+                                        "được và phải gửi lại để duyệt.") % {
+                "unit": unit.name, "period": period.label})
+        else:
+            services.report_reopen_decline(user=request.user, report=current,
+                                           expected_version=data["version"],
+                                           comment=data["reason"])
+            messages.success(request, _("Đã từ chối đề nghị mở lại; báo cáo vẫn là «Đã duyệt»."))
+    except (services.ReportConflict, services.ReportRefused) as refusal:
+        messages.error(request, str(refusal))
+    return back
+
+
+def _posted_version(request) -> int:
+    """The version the user's page showed; anything else conflicts with the stored one."""
+    version = posted_version(request.POST, -1)
+    return -1 if version is None else version
+
+
+@require_POST
+def reopen_request(request: HttpRequest, unit_list: str, code: str,
+                   period: str) -> HttpResponse:
+    """The unit asks its approver to reopen its approved report, with a reason."""
+    unit, period = _unit_and_period(request, unit_list, code, period)
+    current = selectors.report_for(unit, period)
+    if current is None:
+        raise Http404
+    if not can_enter(request.user, unit):
+        raise PermissionDenied(_("Bạn không được sửa báo cáo này."))
+    try:
+        services.report_reopen_request(user=request.user, report=current,
+                                       expected_version=_posted_version(request),
+                                       reason=request.POST.get("reason", ""))
+    except (services.ReportConflict, services.ReportRefused) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Đã gửi đề nghị mở lại tới %(approver)s. Khi báo cáo được "
+                                    "mở lại, bạn sửa và gửi lại như báo cáo bị trả lại.") % {
+            "approver": approver_unit(unit, period.end).name})
+    return redirect("dossiers:report", unit.unit_list, unit.code, period.code)
+
+
+@require_POST
 def flag_check(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """The reviewer marks a flagged figure as checked, with a note saying why it is right."""
     unit, period, current = _report_to_review(request, unit_list, code, period)
@@ -200,6 +293,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "due": selectors.due_quarters(unit, today) if unit else [],
         "awaiting": selectors.reports_awaiting_review(request.user),
+        "reopen_requests": selectors.reopen_requests(request.user),
         "successors": unit_successors(unit) if unit else [],
     })
 
@@ -252,13 +346,21 @@ def upload(request: HttpRequest) -> HttpResponse:
         except excel.WorkbookInvalid as invalid:
             errors = invalid.errors
         else:
-            plans = services.import_plan(sheets=sheets)
-            request.session[PENDING_IMPORT] = _plans_to_session(plans, form.cleaned_data)
+            options = form.cleaned_data
+            plans = services.import_plan(sheets=sheets, user=request.user,
+                                         submit=options["submit"], reason=options["reason"])
+            refused = [plan for plan in plans if plan.outcome.refused]
+            if refused:  # nothing to confirm: all or nothing
+                request.session.pop(PENDING_IMPORT, None)
+            else:
+                request.session[PENDING_IMPORT] = _plans_to_session(plans, options)
             return render(request, "dossiers/upload_preview.html", {
                 "plans": plans, "columns": {c.field: c for c in COLUMNS},
                 "has_outliers": any(plan.outliers for plan in plans),
-                "submit": form.cleaned_data["submit"]})
-    return render(request, "dossiers/upload.html", {"form": form, "errors": errors})
+                "refused": refused, "submit": options["submit"]})
+    return render(request, "dossiers/upload.html", {
+        "form": form, "errors": errors,
+        "show_reason": can_change_approved(request.user) or can_change_locked(request.user)})
 
 
 @require_POST
@@ -270,13 +372,18 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("dossiers:upload")
     try:
         saved = services.reports_import(user=request.user, plans=_plans_from_session(pending),
-                                        submit=pending["submit"])
+                                        submit=pending["submit"],
+                                        reason=pending.get("reason", ""))
     except services.ImportRefused as refused:
         for message in refused.messages:
             messages.error(request, message)
         return redirect("dossiers:upload")
     messages.success(request, _("Đã nhập %(count)s báo cáo từ tệp Excel.") % {
         "count": len(saved)})
+    for report in saved:  # what each sheet did: the same sentences as the preview's
+        messages.info(request, _("%(unit)s, %(period)s: %(outcome)s") % {
+            "unit": report.unit.name, "period": report.period.label,
+            "outcome": report.outcome.done})
     return redirect("dossiers:inbox")
 
 
@@ -287,6 +394,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _plans_to_session(plans, options) -> dict:
     return {
         "submit": options["submit"],
+        "reason": options["reason"],
         "plans": [{"sheet": p.sheet, "unit": p.unit.pk, "period": p.period.pk,
                    "version": p.version,
                    "lines": {str(field.pk): dict(values) for field, values in p.lines.items()}}

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMNS
+from cchc.dossiers.scopes import OWN, SUBTREE, row_scope, scope_label
 from cchc.formatting import csv_decimal, percent_of
 from cchc.publication.models import RankingPublication
 from cchc.publication.selectors import PublishedParGroup, PublishedRow, published_sections
@@ -33,10 +34,20 @@ class Section:
 
     level: int
     rows: list[PublishedRow]
+    scope: str = OWN
 
     @property
     def label(self) -> str:
         return Level(self.level).label
+
+    @property
+    def row_scope(self) -> str:
+        """The scope its rows hold (a commune's figures are always its own)."""
+        return row_scope(self.scope, self.level)
+
+    @property
+    def scope_label(self) -> str:
+        return scope_label(self.row_scope, self.level)
 
     @property
     def is_ranked(self) -> bool:
@@ -48,8 +59,10 @@ class Section:
         return sum(1 for row in self.rows if row.rank is not None)
 
 
-def page_sections(publication: RankingPublication, kpi_key: str) -> list[Section]:
-    return [Section(level, rows) for level, rows in published_sections(publication, kpi_key)]
+def page_sections(publication: RankingPublication, kpi_key: str,
+                  scope: str = SUBTREE) -> list[Section]:
+    return [Section(level, rows, scope)
+            for level, rows in published_sections(publication, kpi_key, scope)]
 
 
 def percent(value: Decimal | None) -> str:
@@ -57,19 +70,22 @@ def percent(value: Decimal | None) -> str:
     return "" if value is None else str(percent_of(value))
 
 
-def ranking_rows(publication: RankingPublication, kpi_key: str) -> list[list]:
+def ranking_rows(publication: RankingPublication, kpi_key: str,
+                 scope: str = SUBTREE) -> list[list]:
     """Header, then one row per published unit, level by level as the page shows them: code,
     name, level, parent's code, period, rank by ``kpi_key`` and set size, the 12 counts of form
-    II.06a, every rate in %. Always in Vietnamese."""
+    II.06a, every rate in %, and last the scope of the row's figures (``subtree`` or ``own``,
+    added after the original columns). Always in Vietnamese."""
     with translation.override("vi"):
         kpi = KPIS[kpi_key]
         rows = [[_("Mã đơn vị"), _("Tên đơn vị"), _("Cấp"), _("Mã đơn vị cấp trên"),
                  _("Kỳ báo cáo"), _("Hạng theo %(kpi)s") % {"kpi": kpi.label},
                  _("Số đơn vị được xếp hạng"),
                  *(f"{column.number} {column.group} – {column.label}" for column in COLUMNS),
-                 *(_("%(rate)s (%%)") % {"rate": rate.label} for rate in RATES)]]
+                 *(_("%(rate)s (%%)") % {"rate": rate.label} for rate in RATES),
+                 _("Phạm vi số liệu (subtree: toàn địa bàn; own: riêng cấp)")]]
         period = publication.period.code
-        for section in page_sections(publication, kpi_key):
+        for section in page_sections(publication, kpi_key, scope):
             level = str(section.label)
             for row in section.rows:
                 ranked = section.is_ranked and row.rank is not None
@@ -79,6 +95,7 @@ def ranking_rows(publication: RankingPublication, kpi_key: str) -> list[list]:
                     *((row.totals[column.field] for column in COLUMNS) if row.has_figures
                       else ("" for _column in COLUMNS)),
                     *(percent(row.values[rate.key]) for rate in RATES),
+                    section.row_scope,
                 ])
     return rows
 

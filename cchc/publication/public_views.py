@@ -14,8 +14,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from cchc.dossiers.columns import COLUMNS
+from cchc.dossiers.scopes import SCOPES, chosen_scope, scope_label
 from cchc.periods.models import ReportingPeriod
 from cchc.publication import exports, selectors
+from cchc.units.models import Level
 from reports.exports import csv_text
 from reports.kpis import KPIS, RANKABLE
 
@@ -59,12 +61,14 @@ def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> Htt
     formula, from the figures as published."""
     found, publication = _publication(unit_list, code, period)
     kpi_key = selectors.ranking_kpi_key(request.GET.get("kpi"))
+    scope = chosen_scope(request.GET.get("scope"), Level.PROVINCE)
     return render(request, "public/ranking.html", {
         "province": found, "publication": publication, "period": publication.period,
-        "kpi": KPIS[kpi_key], "kpi_key": kpi_key,
+        "kpi": KPIS[kpi_key], "kpi_key": kpi_key, "scope": scope,
+        "scopes": [(choice, scope_label(choice, Level.PROVINCE)) for choice in SCOPES],
         "rankable": [KPIS[key] for key in RANKABLE],
         "rates": exports.RATES, "kpis": KPIS, "columns": COLUMNS,
-        "sections": exports.page_sections(publication, kpi_key),
+        "sections": exports.page_sections(publication, kpi_key, scope),
     })
 
 
@@ -74,7 +78,8 @@ def ranking_csv(request: HttpRequest, unit_list: str, code: str, period: str) ->
     """The published quarter as CSV: one row per unit, its 12 counts and every rate."""
     found, publication = _publication(unit_list, code, period)
     kpi_key = selectors.ranking_kpi_key(request.GET.get("kpi"))
-    return _csv_response(exports.ranking_rows(publication, kpi_key),
+    scope = chosen_scope(request.GET.get("scope"), Level.PROVINCE)
+    return _csv_response(exports.ranking_rows(publication, kpi_key, scope),
                          f"xep-hang-{found.code}-{publication.period.code}.csv")
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import Http404
 
+from cchc.dossiers.columns import FIELD_NAMES
+from cchc.dossiers.scopes import OWN, SUBTREE, row_scope
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.publication.models import PublicPage, RankingPublication
 from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
@@ -99,17 +101,38 @@ class PublishedRow:
         return self.totals is not None
 
 
+def published_totals(publication: RankingPublication, scope: str = OWN
+                     ) -> dict[str, dict[str, int] | None]:
+    """Unit code → its published counts in ``scope``: its own, or (``subtree``) summed with
+    every unit below it in the publication; ``None`` where none of them filed anything. The
+    same sums as the ``subtree`` rollups had at publication, as only approved reports are
+    published and all of them are."""
+    own = {entry["code"]: publication.totals(entry) for entry in publication.units}
+    if scope != SUBTREE:
+        return own
+    parents = {entry["code"]: entry["parent_code"] for entry in publication.units}
+    sums: dict[str, dict[str, int] | None] = dict.fromkeys(own)
+    for code, totals in own.items():
+        ancestor = code
+        while totals is not None and ancestor in sums:  # up to the province, within the list
+            current = sums[ancestor] or dict.fromkeys(FIELD_NAMES, 0)
+            sums[ancestor] = {name: current[name] + totals[name] for name in FIELD_NAMES}
+            ancestor = parents[ancestor]
+    return sums
+
+
 def published_rows(publication: RankingPublication, level: int,
-                   kpi_key: str = DEFAULT_KPI) -> list[PublishedRow]:
-    """The units of ``level`` in a publication ranked by a KPI (ties share a rank, units
-    without figures last), with every KPI computed by ``reports.kpis`` from the published
-    counts."""
+                   kpi_key: str = DEFAULT_KPI, scope: str = OWN) -> list[PublishedRow]:
+    """The units of ``level`` in a publication ranked by a KPI of their figures in ``scope``
+    (ties share a rank, units without figures last), with every KPI computed by
+    ``reports.kpis`` from the published counts."""
     kpi = KPIS[kpi_key]
+    totals_by_code = published_totals(publication, row_scope(scope, level))
     rows = []
     for entry in publication.units:
         if entry["level"] != level:
             continue
-        totals = publication.totals(entry)
+        totals = totals_by_code[entry["code"]]
         values = kpi_values(totals) if totals else dict.fromkeys(KPIS)
         rows.append(PublishedRow(entry["code"], entry["name"], entry["level"],
                                  entry["parent_code"], totals, values, None))
@@ -133,15 +156,16 @@ def ranking_kpi_key(raw: str | None) -> str:
     return raw if raw in RANKABLE else DEFAULT_KPI
 
 
-def published_sections(publication: RankingPublication, kpi_key: str = DEFAULT_KPI
-                       ) -> list[tuple[int, list[PublishedRow]]]:
-    """What the public page and its CSV show, level by level: the province's own figures
-    (if it filed any), then each level below it ranked by ``kpi_key``."""
+def published_sections(publication: RankingPublication, kpi_key: str = DEFAULT_KPI,
+                       scope: str = SUBTREE) -> list[tuple[int, list[PublishedRow]]]:
+    """What the public page and its CSV show, level by level: the province's figures in
+    ``scope`` (if there are any), then each level below it ranked by ``kpi_key`` (districts in
+    ``scope`` too, communes by their own reports)."""
     levels = published_levels(publication)
-    if any(entry["level"] == Level.PROVINCE and entry["counts"] is not None
-           for entry in publication.units):
-        levels = [Level.PROVINCE, *levels]
-    return [(level, published_rows(publication, level, kpi_key)) for level in levels]
+    province = published_rows(publication, Level.PROVINCE, kpi_key, scope)
+    sections = [(Level.PROVINCE, province)] if any(row.has_figures for row in province) else []
+    return sections + [(level, published_rows(publication, level, kpi_key, scope))
+                       for level in levels]
 
 
 # --- PAR index results ------------------------------------------------------------------------

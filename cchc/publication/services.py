@@ -61,6 +61,19 @@ def public_page_set(*, user, province: AdministrativeUnit, enabled: bool) -> Pub
     return page
 
 
+def _names(reports) -> str:
+    """The first ten units' names, a report changed after its approval marked so."""
+    return ", ".join(
+        _("%(name)s (sửa sau khi đã duyệt)") % {"name": r.unit.name}
+        if r.status == ReportStatus.SUBMITTED and r.approved_at else r.unit.name
+        for r in reports[:10])
+
+
+def _more(reports) -> str:
+    more = len(reports) - 10
+    return _(" và %(n)s đơn vị khác") % {"n": more} if more > 0 else ""
+
+
 @transaction.atomic
 def ranking_publish(*, user, province: AdministrativeUnit,
                     period: ReportingPeriod) -> RankingPublication:
@@ -83,14 +96,25 @@ def ranking_publish(*, user, province: AdministrativeUnit,
     waiting = list(DossierReport.objects.filter(unit__in=units, period=period,
                                                 status=ReportStatus.SUBMITTED)
                    .select_related("unit").order_by("unit__level", "unit__code"))
+    # The unit asks to correct these approved figures: settle that before publishing them.
+    reopen = list(DossierReport.objects.filter(unit__in=units, period=period,
+                                               status=ReportStatus.APPROVED,
+                                               reopen_requested_at__isnull=False)
+                  .select_related("unit").order_by("unit__level", "unit__code"))
+    problems = []
     if waiting:
-        names = ", ".join(report.unit.name for report in waiting[:10])
-        more = len(waiting) - 10
-        raise PublicationRefused([
+        problems.append(
             _("%(count)s báo cáo đang chờ duyệt (%(names)s%(more)s): chỉ công bố số liệu đã "
               "duyệt. Hãy duyệt hoặc trả lại các báo cáo này trước.") % {
-                "count": len(waiting), "names": names,
-                "more": _(" và %(n)s đơn vị khác") % {"n": more} if more > 0 else ""}])
+                "count": len(waiting), "names": _names(waiting), "more": _more(waiting)})
+    if reopen:
+        problems.append(
+            _("%(count)s báo cáo đã duyệt có đề nghị mở lại chưa xử lý (%(names)s%(more)s): "
+              "đơn vị cho biết số liệu cần sửa. Hãy mở lại hoặc từ chối trong «Việc cần làm» "
+              "trước khi công bố.") % {
+                "count": len(reopen), "names": _names(reopen), "more": _more(reopen)})
+    if problems:
+        raise PublicationRefused(problems)
     own = totals_series([unit.pk for unit in units], [period], key="report__unit_id")
     entries = []
     for unit in units:

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from cchc.formatting import format_count, format_percent
+from reports.kpis import KPIS
 
 register = template.Library()
 
@@ -28,3 +29,11 @@ def kpi_change(kpi, change) -> str:
 def trend_rows(board):
     return zip(board.trend_periods, board.trend["on_time_rate"], board.trend["online_rate"],
                strict=True)
+
+
+@register.filter
+def scope_rows(board):
+    """``(kpi, [value in each of board.scopes])`` for every KPI: the side-by-side table of a
+    unit's whole area and its own report."""
+    return [(kpi, [figures.values[key] for figures in board.scopes])
+            for key, kpi in KPIS.items()]

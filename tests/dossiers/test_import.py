@@ -219,3 +219,153 @@ def test_preview_flags_a_carried_over_that_differs_from_last_quarter(client):
     (plan,) = preview.context["plans"]
     assert plan.carried_over_flags == [("Hộ tịch", 12, 10)]
     assert "khác số đang giải quyết cuối kỳ trước (10)" in preview.content.decode()
+
+
+# --- what the preview announces is what the import does ----------------------------------
+
+#: stored status (None: no report yet), submit → the outcome announced and the status after,
+#: for the unit's own staff in an open period.
+EXPECTED = {
+    (None, False): (services.NEW_DRAFT, ReportStatus.DRAFT),
+    (None, True): (services.NEW_SUBMITTED, ReportStatus.SUBMITTED),
+    (ReportStatus.DRAFT, False): (services.STAYS_DRAFT, ReportStatus.DRAFT),
+    (ReportStatus.DRAFT, True): (services.SUBMITTED, ReportStatus.SUBMITTED),
+    (ReportStatus.RETURNED, False): (services.STAYS_RETURNED, ReportStatus.RETURNED),
+    (ReportStatus.RETURNED, True): (services.SUBMITTED, ReportStatus.SUBMITTED),
+    (ReportStatus.SUBMITTED, False): (services.CHANGED_WHILE_SUBMITTED, ReportStatus.SUBMITTED),
+    (ReportStatus.SUBMITTED, True): (services.RESUBMITTED, ReportStatus.SUBMITTED),
+    (ReportStatus.APPROVED, False): (services.REFUSED, None),
+    (ReportStatus.APPROVED, True): (services.REFUSED, None),
+}
+
+
+def _stored(status):
+    if status is None:
+        return None
+    return factories.report(factories.unit(AN_MY), QUARTER, status=status,
+                            submitted_at=timezone.now() if status in (
+                                ReportStatus.SUBMITTED, ReportStatus.APPROVED) else None)
+
+
+def _preview_and_confirm(client, user, stored, submit, reason=""):
+    """Upload changed figures for Xã An Mỹ, then confirm: (plan, preview text, confirm page)."""
+    client.force_login(user)
+    content = filled(template_bytes(client, AN_MY),
+                     factories.figures(resolved_early=49, resolved_on_time=36))
+    file = io.BytesIO(content)
+    file.name = "bao-cao.xlsx"
+    data = {"file": file, "reason": reason}
+    if submit:
+        data["submit"] = "on"
+    preview = client.post(reverse("dossiers:upload"), data)
+    (plan,) = preview.context["plans"]
+    confirmed = client.post(reverse("dossiers:upload_confirm"), follow=True)
+    return plan, preview.content.decode(), confirmed.content.decode()
+
+
+def _assert_result_matches_preview(plan, preview, confirmed, stored, user, submit, reason,
+                                   expected_kind, expected_status):
+    assert plan.outcome.kind == expected_kind
+    assert f'data-outcome="{expected_kind}"' in preview
+    assert str(plan.outcome.preview) in preview
+    report = DossierReport.objects.filter(unit__code=AN_MY).first()
+    if expected_kind == services.REFUSED:
+        assert "Xác nhận và lưu" not in preview and 'data-testid="import-refused"' in preview
+        # Nothing changed, and the import itself refuses with the same words.
+        assert report is None or (report.status, report.version) == (stored.status,
+                                                                      stored.version)
+        with pytest.raises(services.ImportRefused) as refused:
+            services.reports_import(user=user, plans=[plan], submit=submit, reason=reason)
+        assert refused.value.messages == [f"Trang «{plan.sheet}»: {plan.outcome.refusal}"]
+        return
+    assert 'data-testid="import-refused"' not in preview and "Xác nhận và lưu" in preview
+    assert report.status == expected_status
+    assert report_lines(report)[factories.field().pk]["resolved_early"] == 49
+    assert f"Xã An Mỹ, Quý II/2025: {plan.outcome.done}" in confirmed
+    if expected_status == ReportStatus.SUBMITTED:
+        assert report.last_submitted_at is not None and report.submitted_at is not None
+
+
+@pytest.mark.parametrize("locked", [False, True], ids=["open", "locked"])
+@pytest.mark.parametrize("submit", [False, True], ids=["draft", "submit"])
+@pytest.mark.parametrize("status", [None, *ReportStatus.values])
+def test_the_preview_says_per_sheet_what_the_import_does_for_unit_staff(client, status, submit,
+                                                                       locked):
+    stored = _stored(status)
+    if locked:
+        period = period_ensure(code=QUARTER)
+        period.is_locked = True
+        period.save()
+    staff = factories.user("xa", unit_code=AN_MY)
+    plan, preview, confirmed = _preview_and_confirm(client, staff, stored, submit)
+    kind, after = (services.REFUSED, None) if locked else EXPECTED[(status, submit)]
+    _assert_result_matches_preview(plan, preview, confirmed, stored, staff, submit, "", kind,
+                                   after)
+    if locked:
+        assert "đã khoá" in plan.outcome.refusal
+    elif kind == services.REFUSED:
+        assert "đã được duyệt" in plan.outcome.refusal and "mở lại" in plan.outcome.refusal
+        assert "bỏ trang của báo cáo này ra khỏi tệp" in plan.outcome.refusal
+
+
+@pytest.mark.parametrize("locked", [False, True], ids=["open", "locked"])
+@pytest.mark.parametrize("submit", [False, True], ids=["draft", "submit"])
+@pytest.mark.parametrize("reason", ["", "Sở Nội vụ đồng ý sửa"], ids=["no-reason", "reason"])
+def test_an_administrator_overrides_an_approved_report_only_with_a_reason(client, reason, submit,
+                                                                          locked):
+    stored = _stored(ReportStatus.APPROVED)
+    if locked:
+        period = period_ensure(code=QUARTER)
+        period.is_locked = True
+        period.save()
+    admin = factories.user("quantri", role=Role.ADMINISTRATOR)
+    plan, preview, confirmed = _preview_and_confirm(client, admin, stored, submit, reason)
+    expected = (services.APPROVED_CHANGED, ReportStatus.SUBMITTED) if reason else \
+        (services.REFUSED, None)
+    _assert_result_matches_preview(plan, preview, confirmed, stored, admin, submit, reason,
+                                   *expected)
+    if reason:
+        assert DossierReport.objects.get().events.first().comment == reason
+
+
+def test_a_workbook_with_an_approved_sheet_shows_which_sheet_is_refused(client):
+    province = factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94")
+    period = period_ensure(code=QUARTER)
+    factories.report(factories.unit(NHON_MY_OLD), QUARTER, status=ReportStatus.APPROVED)
+    workbook = excel.template_workbook(factories.unit(AN_MY), period)
+    excel.add_template_sheet(workbook, factories.unit(NHON_MY_OLD), period)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    changed = factories.figures(resolved_early=49, resolved_on_time=36)
+    content = filled(filled(stream.getvalue(), changed), changed, 1)
+    client.force_login(province)
+    preview = upload(client, content, submit=True)
+    first, second = preview.context["plans"]
+    assert (first.outcome.kind, second.outcome.kind) == (services.NEW_SUBMITTED,
+                                                         services.REFUSED)
+    text = preview.content.decode()
+    assert "1 trang không nhập được, nên sẽ không nhập trang nào" in text
+    assert f"Trang «{second.sheet}»: Báo cáo của {second.unit.name}, kỳ Quý II/2025 đã được " \
+           "duyệt" in text
+    assert "Các báo cáo sẽ được lưu dạng bản nháp" not in text
+    client.post(reverse("dossiers:upload_confirm"))
+    assert list(DossierReport.objects.values_list("unit__code", flat=True)) == [NHON_MY_OLD]
+
+
+def test_import_command_says_per_sheet_what_it_does_and_refuses_an_approved_report(tmp_path):
+    out = io.StringIO()
+    call_command("import_dossiers", str(write_filled(tmp_path)), "--dry-run", stdout=out)
+    assert "Báo cáo mới: sẽ được lưu dạng bản nháp (chưa gửi)." in out.getvalue()
+    call_command("import_dossiers", str(write_filled(tmp_path)), "--submit", stdout=out)
+    assert "Đã gửi báo cáo." in out.getvalue()
+    report = DossierReport.objects.get()
+    report.status = ReportStatus.APPROVED
+    report.save()
+    factories.user("xa", unit_code=AN_MY)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Không lưu gì"):
+        call_command("import_dossiers", str(write_filled(tmp_path, resolved_early=49,
+                                                         resolved_on_time=36)),
+                     "--user", "xa", stderr=err)
+    assert "đã được duyệt nên không sửa được" in err.getvalue()
+    assert DossierReport.objects.get().status == ReportStatus.APPROVED

@@ -83,12 +83,25 @@ def test_full_cycle_submit_return_correct_approve(people, an_my, quarter):
                        ("approved", "huyen")]
 
 
-def test_changing_an_approved_report_sends_it_back_and_shows_what_changed(people, an_my,
-                                                                         quarter):
+def test_an_approved_report_is_refused_to_its_unit_and_changed_only_by_an_administrator(
+        people, an_my, quarter):
     report = save(people["xa"], an_my, quarter, 0, submit=True)
     report = services.report_approve(user=people["huyen"], report=report, expected_version=1)
-    report = save(people["xa"], an_my, quarter, 2, resolved_late=4, resolved_on_time=36)
-    assert report.status == ReportStatus.SUBMITTED
+    for submit in (False, True):
+        with pytest.raises(services.ReportRefused, match="đã được duyệt") as refused:
+            save(people["xa"], an_my, quarter, 2, submit=submit, resolved_late=4,
+                 resolved_on_time=36)
+        assert "Xã An Mỹ, kỳ Quý II/2025" in str(refused.value)
+        assert "đề nghị người phê duyệt của Huyện Kế Sách mở lại" in str(refused.value)
+    assert DossierReport.objects.get().status == ReportStatus.APPROVED
+    with pytest.raises(services.ReportRefused, match="ghi lý do"):
+        save(people["admin"], an_my, quarter, 2, resolved_late=4, resolved_on_time=36)
+    report = services.report_save(
+        user=people["admin"], unit=an_my, period=quarter, expected_version=2,
+        lines=lines(resolved_late=4, resolved_on_time=36), reason="Huyện báo nhầm cột (9)")
+    assert report.status == ReportStatus.SUBMITTED  # the override goes back for approval
+    event = report.events.first()
+    assert (event.status_before, event.comment) == ("approved", "Huyện báo nhầm cột (9)")
     changed = {(c["column"].field, c["old"], c["new"]) for c in changes_since_approval(report)}
     assert changed == {("resolved_late", 5, 4), ("resolved_on_time", 35, 36)}
 

@@ -99,7 +99,7 @@ def test_anonymous_visitors_get_a_link_to_the_public_pages(client):
 
 
 def test_the_page_shows_the_published_figures_and_the_published_date(client, published):
-    response = client.get(url("ranking", QUARTER))
+    response = client.get(url("ranking", QUARTER), {"scope": "own"})
     table = page_table(response.content)
     assert table["31564"]["on_time_rate"] == "94,44 %" and table["31564"]["rank"] == "1/2"
     assert table["31552"]["on_time_rate"] == "88,89 %" and table["31552"]["rank"] == "2/2"
@@ -113,6 +113,21 @@ def test_the_page_shows_the_published_figures_and_the_published_date(client, pub
     districts = AdministrativeUnit.objects.filter(
         unit_list=UnitList.BEFORE_2025, parent__code=PROVINCE).count()
     assert len(table) == communes + districts  # every unit, the province filed nothing
+
+
+def test_by_default_the_province_and_its_districts_show_their_whole_area(client, published):
+    """The district's own report (100 %) and its communes' make its whole area's rate, from
+    the summed counts; the province, which filed nothing itself, shows everything below it."""
+    own = page_table(client.get(url("ranking", QUARTER), {"scope": "own"}).content)
+    whole = page_table(client.get(url("ranking", QUARTER)).content)
+    entries = {entry["code"]: entry for entry in published.units}
+    below = [published.totals(e) for e in published.units
+             if (e["code"] == DISTRICT or e["parent_code"] == DISTRICT) and e["counts"]]
+    summed = {name: sum(t[name] for t in below) for name in below[0]}
+    assert whole[DISTRICT]["on_time_rate"] == KPIS["on_time_rate"].display(
+        KPIS["on_time_rate"].value(summed)) != own[DISTRICT]["on_time_rate"]
+    assert whole["31564"] == own["31564"]  # a commune has one scope
+    assert PROVINCE in whole and PROVINCE not in own and entries[PROVINCE]["counts"] is None
 
 
 def test_later_changes_and_approvals_do_not_reach_the_public_page(client, published, province):
@@ -152,7 +167,8 @@ def test_the_csv_has_the_counts_and_rates_of_the_page(client, published):
                           "Hạng theo Giải quyết đúng hạn", "Số đơn vị được xếp hạng"]
     assert header[7] == "(3) Số hồ sơ nhận giải quyết – Tổng số"
     assert header[18] == "(13) Số hồ sơ đang giải quyết – Quá hạn"
-    assert header[19:] == [f"{KPIS[key].label} (%)" for key in RATES]
+    assert header[19:-1] == [f"{KPIS[key].label} (%)" for key in RATES]
+    assert header[-1] == "Phạm vi số liệu (subtree: toàn địa bàn; own: riêng cấp)"
     assert set(rows) == set(page)  # one row per unit, the same units
     row = rows["31564"]
     assert [row[name] for name in header[7:19]] == \

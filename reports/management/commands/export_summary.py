@@ -1,9 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
+from cchc.dossiers.scopes import SCOPES, chosen_scope
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level
@@ -19,12 +21,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help=_("mã đơn vị (theo danh mục có hiệu "
-                                                            "lực vào cuối kỳ)"))
-        parser.add_argument("--period", required=True, help="2023-Q4, 2024-H1, 2024-9M, 2024")
-        parser.add_argument("--out", required=True, help=_("tệp .xlsx hoặc .csv"))
+        parser.add_argument("--unit", required=True, metavar="CODE",
+                            help=_("mã đơn vị (theo danh mục có hiệu lực vào cuối kỳ)"))
+        parser.add_argument("--period", required=True, metavar="PERIOD",
+                            help="2023-Q4, 2024-H1, 2024-9M, 2024")
+        parser.add_argument("--out", required=True, metavar="FILE", help=_("tệp .xlsx hoặc .csv"))
         parser.add_argument("--level", choices=sorted(LEVELS),
                             help=_("liệt kê mọi đơn vị cấp này thuộc đơn vị đã chọn"))
+        parser.add_argument("--scope", choices=SCOPES,
+                            help=_("subtree: toàn địa bàn (mặc định với đơn vị có đơn vị trực "
+                                   "thuộc); own: riêng báo cáo của từng đơn vị"))
 
     def handle(self, *args, **options):
         out = Path(options["out"])
@@ -35,14 +41,15 @@ class Command(BaseCommand):
         level = LEVELS.get(options["level"])
         if out.suffix.lower() == ".csv":
             units = selectors.ranking_units(root, period, level) if level else [root]
+            scope = chosen_scope(options["scope"], level or root.level)
             with out.open("w", encoding="utf-8", newline="") as file:
-                rows = selectors.unit_rows(units, period)
-                for chunk in exports.iter_csv(rows, period):
+                rows = selectors.unit_rows(units, period, scope)
+                for chunk in exports.iter_csv(rows, period, scope):
                     file.write(chunk)
             count = len(rows)
         else:
             units = selectors.ranking_units(root, period, level)
-            summary = exports.summary_for(root, period, units)
+            summary = exports.summary_for(root, period, units, scope=options["scope"])
             with out.open("wb") as file:
                 exports.write_workbook(summary, file)
             count = len(summary.rows)

@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
+
+from cchc.commands import BaseCommand
 
 
 class Command(BaseCommand):

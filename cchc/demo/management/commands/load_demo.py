@@ -1,10 +1,11 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.demo.loader import DEMO_PASSWORD, DemoRefused, load_demo
 from cchc.demo.national import load_national
 from cchc.formatting import format_count

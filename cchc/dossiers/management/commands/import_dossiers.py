@@ -1,12 +1,13 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.accounts.access import CommandLineOperator, can_enter
+from cchc.commands import BaseCommand
 from cchc.dossiers.excel import WorkbookInvalid, read_workbook
 from cchc.dossiers.services import ImportRefused, import_plan, reports_import
 
@@ -40,11 +41,11 @@ class Command(BaseCommand):
             sheets = read_workbook(options["file"], allowed=lambda unit: can_enter(user, unit))
         except WorkbookInvalid as invalid:
             self._fail(str(error) for error in invalid.errors)
-        plans = import_plan(sheets=sheets)
+        reason = options["reason"] or _("Nhập từ dòng lệnh")
+        plans = import_plan(sheets=sheets, user=user, submit=options["submit"], reason=reason)
         try:
             with transaction.atomic():
-                reports_import(user=user, plans=plans, submit=options["submit"],
-                               reason=options["reason"] or _("Nhập từ dòng lệnh"))
+                reports_import(user=user, plans=plans, submit=options["submit"], reason=reason)
                 if options["dry_run"]:
                     raise _DryRun
         except ImportRefused as refused:
@@ -52,10 +53,13 @@ class Command(BaseCommand):
         except _DryRun:
             pass
         for plan in plans:
-            self.stdout.write(_("%(sheet)s: %(unit)s, %(period)s – %(count)s ô thay đổi%(new)s")
+            self.stdout.write(_("%(sheet)s: %(unit)s, %(period)s – %(count)s ô thay đổi%(new)s. "
+                                "%(outcome)s")
                               % {"sheet": plan.sheet, "unit": plan.unit.name,
                                  "period": plan.period.code, "count": len(plan.changes),
-                                 "new": _(" (báo cáo mới)") if plan.is_new else ""})
+                                 "new": _(" (báo cáo mới)") if plan.is_new else "",
+                                 "outcome": plan.outcome.preview if options["dry_run"]
+                                 else plan.outcome.done})
         verdict = _("Kiểm tra xong, không lưu gì (--dry-run).") if options["dry_run"] else \
             _("Đã lưu %(count)s báo cáo.") % {"count": len(plans)}
         self.stdout.write(self.style.SUCCESS(verdict))

@@ -1,11 +1,12 @@
 import datetime
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.reminders.emails import day_text
 from cchc.reminders.models import ReminderKind
 from cchc.reminders.services import reminders_send

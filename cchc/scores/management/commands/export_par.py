@@ -1,10 +1,11 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.scores import exports, selectors
 from cchc.scores.models import ParScheme, SchemeLevel
 from cchc.units.models import AdministrativeUnit
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--parent", metavar="CODE",
                             help=gettext_lazy("chỉ các đơn vị trực thuộc đơn vị này (mã theo "
                                               "danh mục có hiệu lực ngày 31/12 của năm)"))
-        parser.add_argument("--out", required=True, help=gettext_lazy("tệp .xlsx hoặc .csv"))
+        parser.add_argument("--out", required=True, metavar="FILE",
+                            help=gettext_lazy("tệp .xlsx hoặc .csv"))
 
     def handle(self, *args, year, level, parent, out, **options):
         out = Path(out)

@@ -1,9 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.scores.models import ParScheme, SchemeLevel
 from cchc.scores.schemes import SchemeInvalid, scheme_copy, scheme_import, scheme_workbook
 from cchc.units.models import AdministrativeUnit, Level

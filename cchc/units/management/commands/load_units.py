@@ -1,9 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import BaseCommand
 from cchc.formatting import format_count
 from cchc.units.loading import load_official_units
 from cchc.units.models import Level, Succession, UnitList
