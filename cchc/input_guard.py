@@ -3,8 +3,9 @@
 PostgreSQL cannot store or compare text holding a NUL (``\\x00``): a ``?q=%00`` that reached a
 filter was a server error. Django's form fields already refuse it; this covers every value a
 view reads straight from ``request.GET`` or ``request.POST``, today's and tomorrow's. A NUL in
-the path is a 404 already (the ``code`` URL converter refuses it). The API is left to
-itself: it checks each parameter and answers a NUL with its own JSON 400 naming it.
+the path is a 404 already (the ``code`` URL converter refuses it). Two are left to themselves:
+the API, which checks each parameter and answers a NUL with its own JSON 400 naming it, and the
+login page, whose form says it as a form error (tests/test_login_security.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class NulInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(reverse("api:root")):
+        if request.path_info.startswith(reverse("api:root")) \
+                or request.path_info == reverse("login"):
             return self.get_response(request)
         posted = request.method == "POST" and request.content_type in FORM_TYPES
         if _holds_nul(request.GET) or (posted and _holds_nul(request.POST)):
