@@ -667,6 +667,10 @@ def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLi
             parser.Parse(b"", True)
         except _Done:
             return
+        except expat.ExpatError:
+            if counter.root is None:
+                return  # not XML at all (an image…): no sheet; openpyxl says if it needed it
+            raise
 
 
 def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
@@ -730,9 +734,8 @@ def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo], limits: SheetLimi
             titles = _sheet_names(archive, names)
             for entry in entries:
                 # A sheet is found by its content, not its name: the package's relationships
-                # may place it anywhere.
-                if entry.is_dir() or not (entry.filename.lower().endswith(".xml")
-                                          or entry.filename in titles):
+                # may place it, and the string table, anywhere under any name.
+                if entry.is_dir():
                     continue
                 try:
                     _scan_part(archive, entry, limits, limits.cells * max(1, len(titles)))

@@ -485,3 +485,26 @@ def test_a_shared_string_table_of_millions_of_strings_is_refused_before_parsing(
         excel.read_workbook(io.BytesIO(data), size=len(data))
     assert memory.seconds < 5 and memory.peak < MEMORY_LIMIT
     assert "đoạn chữ" in str(refused.value)
+
+
+def test_a_sheet_under_a_name_without_xml_is_counted_and_an_image_is_not_mistaken_for_one(
+        upload_world):
+    data = filled_template()
+    package = zipfile.ZipFile(io.BytesIO(data))
+    rels = package.read("xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml",
+                                                                b"worksheets/data")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in package.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                body = rels if item.filename == "xl/_rels/workbook.xml.rels" else \
+                    package.read(item.filename)
+                target.writestr(item.filename, body)
+        target.writestr("xl/worksheets/data", EMPTY_CELLS)
+    with Deadline(20), pytest.raises(excel.WorkbookInvalid) as refused:
+        excel.read_workbook(io.BytesIO(out.getvalue()))
+    assert f"Trang «{excel.SHEET_TITLE}»" in str(refused.value)
+    # A picture in the package is not XML: skipped, the file is read as usual.
+    with_image = replaced(data, xl__media__image1_png=b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    sheets = excel.read_workbook(io.BytesIO(with_image), allowed=lambda unit: True)
+    assert [sheet.unit.code for sheet in sheets] == ["31564"]
