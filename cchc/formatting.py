@@ -54,6 +54,33 @@ def format_points(value: Decimal) -> str:
     return f"{whole},{fraction}" if fraction else whole
 
 
+#: The minus sign of shown changes (U+2212), as the dashboards write "−2,11".
+MINUS = "\u2212"
+
+
+def format_fixed(value: Decimal | float | None, places: int = 2) -> str:
+    """A shown score with exactly ``places`` decimals, rounded half up: PAR points and
+    indexes, 766 scores. 80 → "80,00", 90.925 → "90,93", 1234.5 → "1.234,50", −2.11 →
+    "−2,11" (the real minus sign); None → "–"."""
+    if value is None:
+        return "–"
+    rounded = round_half_up(Decimal(str(value)), places)
+    sign = MINUS if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    whole = format_count(int(whole))
+    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
+
+
+def format_change(value: Decimal | float | int | None, places: int = 2) -> str:
+    """A change with its sign, as the dashboards show it: "+7,67", "−2,11" (U+2212),
+    "±0,00"; ``places=0`` for counts ("+1.250"); None → "–"."""
+    if value is None:
+        return "–"
+    rounded = round_half_up(Decimal(str(value)), places)
+    sign = "+" if rounded > 0 else (MINUS if rounded < 0 else "±")
+    return sign + format_fixed(abs(rounded), places)
+
+
 #: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): a text cell that
 #: begins with one of these is run by Excel or LibreOffice, not shown.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

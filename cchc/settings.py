@@ -306,7 +306,7 @@ STORAGES = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/cchc.html"  # bootstrap5, pager in Vietnamese
 
 # The read-only JSON API (cchc/api, docs/api.md): token or session authentication, JSON only (no
 # browsable pages, whose inline scripts the CSP forbids), every list paginated, one error shape.

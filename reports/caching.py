@@ -77,18 +77,20 @@ def page_key(base: str, request, filters, *, sortable) -> tuple[str, int]:
     return key, settings.CCHC_CACHE_SECONDS if well_formed else 0
 
 
-def filters_key(filters) -> str:
-    """The chosen filters' part of a cache key (only for ``cacheable`` filters)."""
-    return filter_query(filters) if filters.is_bound else ""
+def filters_key(filters, *, exclude=()) -> str:
+    """The chosen filters' part of a cache key (only for ``cacheable`` filters), without the
+    filters named in ``exclude`` (those that do not change the cached value)."""
+    return filter_query(filters, exclude=exclude) if filters.is_bound else ""
 
 
-def filter_query(filters) -> str:
+def filter_query(filters, *, exclude=()) -> str:
     """The filters' chosen values as a query string, for the page's download links (the same
-    for every request that the cached page answers)."""
+    for every request that the cached page answers), without those named in ``exclude``."""
     if not filters.is_bound or not filters.is_valid():
         return ""
     chosen = {name: getattr(value, "pk", value)
-              for name, value in sorted(filters.form.cleaned_data.items()) if value}
+              for name, value in sorted(filters.form.cleaned_data.items())
+              if value and name not in exclude}
     return urlencode(chosen)
 
 

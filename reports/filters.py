@@ -3,8 +3,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, has_units_below, scope_label
-from cchc.units.models import AdministrativeUnit, Level
+from cchc.units.models import AdministrativeUnit, Level, UnitList
 from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE
+
+#: Filters that choose which ranked rows are shown, not who is ranked: a unit keeps its rank
+#: within the whole ranked set (``RowFilterMixin``).
+ROW_FILTERS = ("q", "province")
+
+
+def levels_of(unit_list: str, levels: tuple[int, ...]) -> list[tuple[int, str]]:
+    """The choices among ``levels`` that exist in ``unit_list``: no districts from 2025."""
+    return [(level, Level(level).label) for level in levels
+            if not (level == Level.DISTRICT and unit_list == UnitList.FROM_2025)]
+
+
+def search_filter() -> django_filters.CharFilter:
+    """A unit's name (accents and tone marks ignored, as the unit browser) or its code."""
+    return django_filters.CharFilter(
+        label=_("Tìm theo tên hoặc mã"), method="order_only", max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search",
+                                      "placeholder": _("vd. an my")}),
+    )
 
 
 def scope_filter() -> django_filters.ChoiceFilter:
@@ -43,7 +62,27 @@ class ScopeMixin:
         return chosen_scope(self.asked_scope, self.ranked_level)
 
 
-class RankingFilter(ScopeMixin, django_filters.FilterSet):
+class RowFilterMixin:
+    """The search (``q``) and the province filter choose the rows shown; ranks stay those of
+    the whole ranked set."""
+
+    def _chosen(self, name: str):
+        return self.form.cleaned_data.get(name) if self.form.is_valid() else None
+
+    @property
+    def query(self) -> str:
+        return (self._chosen("q") or "").strip()
+
+    @property
+    def province(self) -> AdministrativeUnit | None:
+        return self._chosen("province") if "province" in self.filters else None
+
+    @property
+    def filters_rows(self) -> bool:
+        return bool(self.query or self.province)
+
+
+class RankingFilter(RowFilterMixin, ScopeMixin, django_filters.FilterSet):
     """Which units are ranked together (level, parent), by which KPI and in which scope."""
 
     kpi = django_filters.ChoiceFilter(
@@ -62,13 +101,16 @@ class RankingFilter(ScopeMixin, django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     scope = scope_filter()
+    q = search_filter()
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["kpi", "level", "parent", "scope"]
+        fields = ["kpi", "level", "parent", "scope", "q"]
 
     def __init__(self, *args, root: AdministrativeUnit, ranked_level: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["level"].extra["choices"] = levels_of(
+            root.unit_list, (Level.DISTRICT, Level.COMMUNE))
         self.filters["parent"].queryset = root.children.filter(
             level=Level.DISTRICT).order_by("code")
         self.ranked_level = ranked_level
@@ -83,7 +125,7 @@ class RankingFilter(ScopeMixin, django_filters.FilterSet):
         return chosen or DEFAULT_KPI
 
 
-class NationalRankingFilter(ScopeMixin, django_filters.FilterSet):
+class NationalRankingFilter(RowFilterMixin, ScopeMixin, django_filters.FilterSet):
     """The national ranking: one level of the whole country, ranked by a KPI, provinces (and
     districts) by their whole area unless their own level is chosen."""
 
@@ -96,13 +138,24 @@ class NationalRankingFilter(ScopeMixin, django_filters.FilterSet):
     )
 
     scope = scope_filter()
+    q = search_filter()
+    province = django_filters.ModelChoiceFilter(
+        label=_("Tỉnh"), method="order_only", empty_label=_("Cả nước"),
+        queryset=AdministrativeUnit.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["kpi", "level", "scope"]
+        fields = ["kpi", "level", "scope", "province", "q"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unit_list: str, on, **kwargs):
+        """``unit_list`` the ranked list; ``on`` the period's end (the provinces offered)."""
         super().__init__(*args, **kwargs)
+        self.filters["level"].extra["choices"] = levels_of(
+            unit_list, (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE))
+        self.filters["province"].queryset = AdministrativeUnit.objects.filter(
+            unit_list=unit_list, level=Level.PROVINCE).as_of(on).order_by("code")
         raw = self.data.get("level") if self.is_bound else None
         self._label_scopes(int(raw) if raw in {str(level) for level in Level.values}
                            else Level.PROVINCE)

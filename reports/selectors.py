@@ -249,7 +249,10 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod, *,
     """(reports submitted on time, reports due) for the period's quarters from ``root`` and,
     in the ``subtree`` scope (the default), every unit below it.
 
-    Completeness = submitted on time / due, over every unit that must report each quarter.
+    Completeness = submitted on time / due, over every unit that must report each quarter. A
+    report counts as submitted while its figures count (submitted or approved): a returned one
+    is owed again, so completeness never exceeds the reports counted in the figures. Its first
+    submission decides whether it was on time.
     Two counting queries per quarter, whatever the number of units.
     """
     on_time = due = 0
@@ -262,7 +265,8 @@ def completeness_counts(root: AdministrativeUnit, period: ReportingPeriod, *,
         due += units.count()
         on_time += DossierReport.objects.filter(
             unit__in=units, period=quarter,
-            submitted_at__lt=deadline_passes_at(quarter.deadline)).count()
+            submitted_at__lt=deadline_passes_at(quarter.deadline),
+            status__in=COUNTED_STATUSES).count()
     return on_time, due
 
 

@@ -2,8 +2,11 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
+from django_tables2.utils import OrderBy
 
 from cchc.dossiers.scopes import OWN, has_units_below
+from cchc.units.selectors import name_matcher
 from reports.kpis import KPIS
 
 KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate", "online_rate",
@@ -14,13 +17,63 @@ KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate"
 SORTABLE = frozenset({"rank", "unit", *KPI_COLUMNS})
 
 
+def shown_rows(rows: list, filters) -> list:
+    """The ranked rows the search and the province filter choose, ranks unchanged; search
+    results best match first (the exact name, then names starting with it, then the rest),
+    each group in rank order."""
+    province, query = filters.province, filters.query
+    if province is not None:
+        rows = [row for row in rows
+                if province.pk in (row.unit.pk, row.unit.province_id)]
+    if query:
+        match = name_matcher(query)
+        matched = ((match(row.unit), row) for row in rows)
+        rows = [row for match, row in sorted(
+            ((m, r) for m, r in matched if m is not None), key=lambda pair: pair[0])]
+    return rows
+
+
+class MissingLastRows(TableListData):
+    """Rows of a list sorted by a column with the rows that have no value for it last in both
+    directions, in the order given; ``keys`` maps a column to a row's value (None: none).
+    No sort (``order_by=()``) keeps the order given."""
+
+    def __init__(self, data, keys):
+        super().__init__(data)
+        self.keys = keys
+
+    def order_by(self, aliases):
+        for alias in reversed(aliases):  # stable sorts, the most significant last
+            key = self.keys[OrderBy(alias).bare]
+            valued = [row for row in self.data if key(row) is not None]
+            missing = [row for row in self.data if key(row) is None]
+            valued.sort(key=key, reverse=alias.startswith("-"))
+            self.data = valued + missing
+
+
+def _kpi_key(name: str):
+    return lambda row: row.values[name] if row.has_figures else None
+
+
+#: A ranking row's value in each sortable column: no rank, no figures, or a rate without a
+#: denominator sort last whichever the direction.
+RANKING_KEYS = {"rank": lambda row: row.rank, "unit": lambda row: row.unit.code,
+                **{name: _kpi_key(name) for name in KPI_COLUMNS}}
+
+
+#: Bootstrap classes of a column shown only from the md breakpoint: on a phone the table
+#: keeps the rank, the unit and the chosen KPI, without scrolling sideways.
+WIDE_ONLY = "d-none d-md-table-cell"
+
+
 class KpiColumn(tables.Column):
-    def __init__(self, key, **kwargs):
+    def __init__(self, key, *, chosen=True, **kwargs):
         self.kpi = KPIS[key]
+        css = "num" if chosen else f"num {WIDE_ONLY}"
         super().__init__(
             accessor=f"values__{key}", verbose_name=self.kpi.label,
-            order_by=(f"sort_values__{key}",),
-            attrs={"td": {"class": "num"}, "th": {"class": "num", "title": self.kpi.formula}},
+            attrs={"td": {"class": css, "data-kpi": key},
+                   "th": {"class": css, "title": self.kpi.formula}},
             **kwargs,
         )
 
@@ -29,21 +82,28 @@ class KpiColumn(tables.Column):
 
 
 class RankingTable(tables.Table):
-    # Rows are a list, so django-tables2 sorts them by these accessors (not order_* methods).
-    rank = tables.Column(verbose_name=_("Hạng"), empty_values=(), order_by=("rank_key",),
+    # Rows are sorted by ``MissingLastRows``: missing values last whichever the direction.
+    rank = tables.Column(verbose_name=_("Hạng"), empty_values=(),
                          attrs={"td": {"class": "num"}})
     rank_change = tables.Column(verbose_name=_("So với kỳ trước"), empty_values=(),
-                                orderable=False, attrs={"td": {"class": "text-center"}})
-    unit = tables.Column(verbose_name=_("Đơn vị"), order_by=("unit__code",),
+                                orderable=False,
+                                attrs={"td": {"class": f"text-center {WIDE_ONLY}"},
+                                       "th": {"class": WIDE_ONLY}})
+    unit = tables.Column(verbose_name=_("Đơn vị"),
                          attrs={"td": {"class": "text-nowrap"}})
 
-    def __init__(self, *args, ranking, **kwargs):
+    def __init__(self, rows, *args, ranking, kpi_key=None, **kwargs):
+        """``kpi_key`` the KPI the ranking is by: the one KPI column a phone shows (all
+        are shown if it is not a column)."""
         self.ranking = ranking
-        extra = [(key, KpiColumn(key)) for key in KPI_COLUMNS]
-        super().__init__(*args, extra_columns=extra, **kwargs)
+        extra = [(key, KpiColumn(key, chosen=kpi_key in (None, key)
+                                 or kpi_key not in KPI_COLUMNS)) for key in KPI_COLUMNS]
+        super().__init__(MissingLastRows(list(rows), RANKING_KEYS), *args, extra_columns=extra,
+                         **kwargs)
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle", "id": "ranking-table"}
+        attrs = {"class": "table table-sm table-hover align-middle ranking-table",
+                 "id": "ranking-table"}
         empty_text = _("Chưa có đơn vị nào có số liệu của kỳ này.")
         order_by = ("rank",)
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +21,9 @@ from cchc.ranking import paginate_table
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_successors
 from reports import caching, exports, selectors
-from reports.filters import NationalRankingFilter, RankingFilter
+from reports.filters import ROW_FILTERS, NationalRankingFilter, RankingFilter
 from reports.kpis import KPIS
-from reports.tables import SORTABLE, RankingTable
+from reports.tables import SORTABLE, RankingTable, shown_rows
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -104,14 +105,17 @@ def _ranking_for(request, unit_list, code, period):
 def _ranking_page(request, ranked_set: tuple, period, previous, units, filters) -> dict:
     """What the ranking pages show, cached under the figures' versions (``reports.caching``).
 
-    The ranking (the selector's result) is cached for every sort order and page; the page's
-    content for each sort order, page, language and day. Everything here is lazy: on a hit of
-    the page's fragment nothing is computed, queried or rendered again. ``ranked_set`` names the
-    ranked set (the view, its root or list); with the chosen filters it decides who is ranked,
-    and ``filters.scope`` whose reports each unit's figures cover."""
+    The ranking (the selector's result) is cached for every sort order, page and search; the
+    page's content for each sort order, page, search, language and day. Everything here is
+    lazy: on a hit of the page's fragment nothing is computed, queried or rendered again.
+    ``ranked_set`` names the ranked set (the view, its root or list); with the chosen filters
+    it decides who is ranked, and ``filters.scope`` whose reports each unit's figures cover.
+    The search and the province filter (``ROW_FILTERS``) only choose the rows shown: ranks
+    stay those of the whole ranked set."""
     kpi_key, figures_scope = filters.kpi_key, filters.scope
-    base = caching.cache_key(*ranked_set, caching.filters_key(filters), period.code, kpi_key,
-                             figures_scope, caching.figures_stamp(period, previous))
+    base = caching.cache_key(*ranked_set, caching.filters_key(filters, exclude=ROW_FILTERS),
+                             period.code, kpi_key, figures_scope,
+                             caching.figures_stamp(period, previous))
     def ranked():
         def compute():
             return selectors.ranking_figures(list(units.values_list("pk", flat=True)), period,
@@ -121,18 +125,29 @@ def _ranking_page(request, ranked_set: tuple, period, previous, units, filters) 
                                  scope=figures_scope)
 
     result = SimpleLazyObject(ranked)
+    shown = SimpleLazyObject(lambda: shown_rows(result.rows, filters))
 
     def table():
-        table = RankingTable(result.rows, ranking=result)
-        paginate_table(request, table)
+        # Search results come best match first ("an my": Xã An Mỹ, then names starting so)
+        # unless the user sorts by a column.
+        by_match = filters.query and not request.GET.get("sort")
+        table = RankingTable(shown, ranking=result, kpi_key=kpi_key,
+                             order_by=() if by_match else None)
+        paginate_table(request, table, PER_PAGE)
         return table
 
-    key, seconds = caching.page_key(base, request, filters, sortable=SORTABLE)
+    key, seconds = caching.page_key(caching.cache_key("shown", base, caching.filters_key(filters)),
+                                    request, filters, sortable=SORTABLE)
     return {"kpi": KPIS[kpi_key], "ranking": result, "table": SimpleLazyObject(table),
-            "scope": figures_scope,
+            "shown": shown, "scope": figures_scope,
             "scope_label": scope_label(figures_scope, filters.ranked_level),
-            "filter_query": caching.filter_query(filters), "kpis": KPIS, "columns": COLUMNS,
+            "filter_query": caching.filter_query(filters),
+            "ranked_query": caching.filter_query(filters, exclude=ROW_FILTERS),
+            "kpis": KPIS, "columns": COLUMNS,
             "page_cache_key": key, "cache_seconds": seconds}
+
+
+PER_PAGE = 50
 
 
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
@@ -167,7 +182,8 @@ def _national_for(request, unit_list: str, period: str):
         raise Http404
     period, previous = ReportingPeriod.objects.with_previous_or_404(period)
     filters = NationalRankingFilter(request.GET or None,
-                                    queryset=AdministrativeUnit.objects.none())
+                                    queryset=AdministrativeUnit.objects.none(),
+                                    unit_list=unit_list, on=period.end)
     units = selectors.national_units(unit_list, period, filters.chosen_level)
     return period, previous, filters, units
 
@@ -189,7 +205,11 @@ def national_ranking(request: HttpRequest, unit_list: str, period: str) -> HttpR
 def national_csv(request: HttpRequest, unit_list: str, period: str):
     """The national ranking's units as the per-unit CSV, with the page's filters."""
     period, _previous, filters, units = _national_for(request, unit_list, period)
-    # No ranking needed: the per-unit columns, in the page's scope.
+    # No ranking needed: the per-unit columns, in the page's scope, of the rows the page shows.
+    if filters.province:
+        units = units.filter(Q(pk=filters.province.pk) | Q(province=filters.province))
+    if filters.query:
+        units = units.search(filters.query) | units.filter(code=filters.query)
     rows = selectors.unit_rows(units, period, filters.scope)
     response = StreamingHttpResponse(exports.iter_csv(rows, period, filters.scope),
                                      content_type="text/csv; charset=utf-8")

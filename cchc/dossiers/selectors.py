@@ -188,7 +188,10 @@ class DueReport:
 
     @property
     def is_submitted(self) -> bool:
-        return bool(self.report and self.report.submitted_at)
+        """Sent and counted (submitted or approved): a returned or reopened report is owed
+        again, as its figures no longer count (``COUNTED_STATUSES``)."""
+        return bool(self.report and self.report.submitted_at
+                    and self.report.status in COUNTED_STATUSES)
 
     @property
     def is_late(self) -> bool:

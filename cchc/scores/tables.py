@@ -1,26 +1,31 @@
-"""The PAR results table: rows are ``ParResult``s, sorted in Python by these accessors."""
+"""The PAR results table: rows are ``ParResult``s, sorted in Python by ``PAR_KEYS``."""
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cchc.formatting import format_points, round_half_up
+from cchc.formatting import format_change, format_fixed
+from reports.tables import MissingLastRows
+
+#: A result's value in each sortable column; unranked or unscored results sort last both ways.
+PAR_KEYS = {"rank": lambda r: r.rank, "unit": lambda r: r.unit.code,
+            "points": lambda r: r.index_percent, "index_percent": lambda r: r.index_percent,
+            "band": lambda r: r.band or None}
 
 
 def _points(value) -> str:
     """Points or an index as the CSV and Excel round them (half up, two decimals)."""
-    return "–" if value is None else format_points(round_half_up(value))
+    return format_fixed(value)
 
 
 class ParRankingTable(tables.Table):
     rank = tables.Column(verbose_name=_("Hạng"), accessor="rank_display",
-                         order_by=("rank_key",), attrs={"td": {"class": "num"}})
-    unit = tables.Column(verbose_name=_("Đơn vị"), order_by=("unit__code",))
-    points = tables.Column(verbose_name=_("Tổng điểm"), order_by=("points_key",),
-                           attrs={"td": {"class": "num"}})
-    index_percent = tables.Column(verbose_name=_("Chỉ số (%)"), order_by=("points_key",),
-                                  attrs={"td": {"class": "num"}})
+                         attrs={"td": {"class": "num"}})
+    unit = tables.Column(verbose_name=_("Đơn vị"))
+    # Points are compared through the index: schemes of a set may differ in their maximum.
+    points = tables.Column(verbose_name=_("Tổng điểm"), attrs={"td": {"class": "num"}})
+    index_percent = tables.Column(verbose_name=_("Chỉ số (%)"), attrs={"td": {"class": "num"}})
     band = tables.Column(verbose_name=_("Xếp loại"))
     sipas_overall = tables.Column(verbose_name=_("SIPAS (%)"), orderable=False,
                                   attrs={"td": {"class": "num"},
@@ -32,6 +37,9 @@ class ParRankingTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "par-ranking"}
         empty_text = _("Chưa có kết quả đánh giá nào trong năm này.")
         order_by = ("rank",)
+
+    def __init__(self, results, *args, **kwargs):
+        super().__init__(MissingLastRows(list(results), PAR_KEYS), *args, **kwargs)
 
     def render_unit(self, record):
         url = reverse("scores:result", args=[record.unit.unit_list, record.unit.code,
@@ -45,12 +53,15 @@ class ParRankingTable(tables.Table):
     def render_index_percent(self, value):
         return _points(value)
 
+    def render_sipas_overall(self, value):
+        return _points(value)
+
     def render_change(self, record):
         if record.change_points is None:
             return "–"
         points = record.change_points
         rank = record.change_rank
-        text = ("+" if points > 0 else "") + _points(points)
+        text = format_change(points)
         if rank:
             text += f" ({'↑' if rank > 0 else '↓'} {abs(rank)})"
         if record.scheme_changed:

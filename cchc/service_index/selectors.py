@@ -13,6 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from cchc.dossiers.columns import COLUMN_BY_FIELD
+from cchc.formatting import format_count, format_fixed
 from cchc.ranking import competition_ranks, unranked_last
 from cchc.service_index.indicators import BANDS
 from cchc.service_index.models import IndicatorValue, ServiceIndicator, Source
@@ -55,6 +59,27 @@ class IndicatorScore:
         if self.indicator.source == Source.KPI:
             return str(KPIS[self.indicator.kpi_key].formula)
         return ""
+
+    @property
+    def calculation(self) -> str:
+        """A computed rate as a sentence with the unit's numbers: "(8) + (9) + (12) = 7.795
+        trên (7) + (11) = 11.111, tức 70,16 %" ("" for an entered indicator, or without
+        figures)."""
+        if self.indicator.source != Source.KPI or not self.figures:
+            return ""
+        kpi = KPIS[self.indicator.kpi_key]
+
+        def side(fields):
+            return (" + ".join(COLUMN_BY_FIELD[name].number for name in fields),
+                    format_count(sum(self.figures[name] for name in fields)))
+
+        (top, top_value), (bottom, bottom_value) = side(kpi.numerator), side(kpi.denominator)
+        sentence = _("%(top)s = %(top_value)s trên %(bottom)s = %(bottom_value)s") % {
+            "top": top, "top_value": top_value, "bottom": bottom, "bottom_value": bottom_value}
+        if self.rate_percent is None:
+            return _("%(sentence)s: chưa tính được (mẫu số bằng 0)") % {"sentence": sentence}
+        return _("%(sentence)s, tức %(rate)s %%") % {"sentence": sentence,
+                                                      "rate": format_fixed(self.rate_percent)}
 
 
 @dataclass

@@ -41,6 +41,8 @@ def unit_index(request: HttpRequest, unit_list: str, code: str, period: str) -> 
         "unit": unit, "period": period, "index": index, "problems": problems,
         "typed": {i.pk: value for i, value in typed.items()},
         "can_enter": may_enter(request.user, unit),
+        # The Excel import of entered indicators is on the parent's ranking page.
+        "can_import_parent": unit.parent is not None and may_enter(request.user, unit.parent),
     }, status=400 if problems else 200)
 
 

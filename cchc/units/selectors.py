@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, UnitList, UnitSuccession
+from cchc.units.text import fold
 
 
 def unit_list_in_force(on: datetime.date) -> str:
@@ -33,6 +35,35 @@ def unit_search(query: str, unit_list: str | None = None) -> QuerySet[Administra
     if unit_list:
         found = found.filter(unit_list=unit_list)
     return found.select_related("parent", "parent__parent").order_by("level", "unit_list", "code")
+
+
+#: How well a unit's name matches a search (``name_matcher``): lower comes first.
+EXACT, PREFIX, CONTAINS = 0, 1, 2
+
+
+def name_matcher(query: str) -> Callable[[AdministrativeUnit], int | None]:
+    """How a unit matches ``query`` by the unit browser's rule (every word of the folded
+    query in the folded name, ``AdministrativeUnitQuerySet.search``) or by its exact code:
+    ``EXACT`` when the folded name, with or without its kind ("Xã An Mỹ", "An Mỹ"), is the
+    query or the code is; ``PREFIX`` when it starts with the query; ``CONTAINS`` otherwise;
+    None when it does not match. For lists already loaded (a ranking's rows): no query; the
+    query is folded once."""
+    folded, code = fold(query), query.strip()
+    words = folded.split()
+
+    def match(unit: AdministrativeUnit) -> int | None:
+        if unit.code == code:
+            return EXACT
+        if not words or not all(word in unit.search_name for word in words):
+            return None
+        short = fold(unit.short_name)
+        if folded in (short, unit.search_name):
+            return EXACT
+        if short.startswith(folded) or unit.search_name.startswith(folded):
+            return PREFIX
+        return CONTAINS
+
+    return match
 
 
 def unit_get(unit_list: str, code: str) -> AdministrativeUnit:

@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import template
 from django.utils.translation import gettext as _
 
-from cchc.formatting import format_count, format_percent
+from cchc.formatting import format_change
 from reports.kpis import KPIS
 
 register = template.Library()
@@ -18,11 +20,9 @@ def kpi_change(kpi, change) -> str:
     """A change in percentage points for a rate (+1,25 điểm %), or in units for a count."""
     if change is None:
         return "–"
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    if kpi.is_rate:
-        points = format_percent(abs(change)).replace(" %", "")
-        return _("%(sign)s%(points)s điểm %%") % {"sign": sign, "points": points}
-    return f"{sign}{format_count(abs(change))}"
+    if kpi.is_rate:  # a change of ratios, shown in percentage points
+        return _("%(change)s điểm %%") % {"change": format_change(Decimal(str(change)) * 100)}
+    return format_change(change, places=0)
 
 
 @register.filter

@@ -7,7 +7,7 @@
     const value = parseFloat(String(text).replace(/\s/g, "").replace(",", "."));
     return Number.isFinite(value) ? value : null;
   };
-  const shown = (value) => value.toLocaleString("vi-VN", { maximumFractionDigits: 2 });
+  const shown = (value) => value.toLocaleString("vi-VN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   function update() {
     const areas = {};
     let total = 0;

@@ -38,8 +38,8 @@ def test_self_assessment_appraisal_publication(page, real_units, tmp_path):
     page.get_by_label("Điểm 1.2").fill("29")
     page.get_by_label("Điểm 2").fill("35")
     expect(page.locator(f'[data-subtotal="{made.criteria.get(code="1").pk}"]')).to_have_text(
-        "57,5")
-    expect(page.locator("#par-total")).to_have_text("92,5")
+        "57,50")
+    expect(page.locator("#par-total")).to_have_text("92,50")
     page.get_by_label("Giải trình 1.1").fill("Kế hoạch CCHC ban hành ngày 10/1")
     page.get_by_label("Tài liệu kiểm chứng 1.1").set_input_files(str(evidence))
     screenshot(page, "par-self-assessment")

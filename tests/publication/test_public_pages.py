@@ -17,7 +17,7 @@ from cchc.accounts.models import Role
 from cchc.dossiers.models import DossierLine, DossierReport, ReportStatus
 from cchc.dossiers.rollups import rollups_refresh
 from cchc.dossiers.services import report_approve, report_return, report_submit
-from cchc.formatting import format_count, format_percent, format_points
+from cchc.formatting import format_count, format_fixed, format_percent
 from cchc.publication.services import public_page_set, ranking_publish, ranking_withdraw
 from cchc.scores.models import AssessmentStatus, ParAssessment, ParScore
 from cchc.scores.services import results_publish
@@ -306,10 +306,10 @@ def test_par_shows_only_published_assessments_as_stored(client, par_published):
     table = page_table(response.content)
     assert set(table) == {"31552", "31564"}
     assert not any(code in response.text for code in unpublished)
-    assert table["31552"] == {"rank": "1/2", "points": "95", "max_points": "100",
-                              "index_percent": "95", "band": "Xuất sắc"}
-    assert table["31564"] == {"rank": "2/2", "points": "83,4", "max_points": "100",
-                              "index_percent": "83,4", "band": "Tốt"}
+    assert table["31552"] == {"rank": "1/2", "points": "95,00", "max_points": "100,00",
+                              "index_percent": "95,00", "band": "Xuất sắc"}
+    assert table["31564"] == {"rank": "2/2", "points": "83,40", "max_points": "100,00",
+                              "index_percent": "83,40", "band": "Tốt"}
     assert "Chỉ số (%) = tổng điểm / điểm tối đa" in response.text
     header, rows = csv_table(client.get(url("par_csv", 2024)))
     assert header == ["Mã đơn vị", "Tên đơn vị", "Năm", "Tổng điểm", "Điểm tối đa", "Chỉ số (%)",
@@ -317,8 +317,8 @@ def test_par_shows_only_published_assessments_as_stored(client, par_published):
     assert set(rows) == set(table)
     for code, shown in table.items():
         row = rows[code]
-        assert shown["points"] == format_points(Decimal(row["Tổng điểm"]))
-        assert shown["index_percent"] == format_points(Decimal(row["Chỉ số (%)"]))
+        assert shown["points"] == format_fixed(Decimal(row["Tổng điểm"]))
+        assert shown["index_percent"] == format_fixed(Decimal(row["Chỉ số (%)"]))
         assert shown["rank"] == f"{row['Xếp hạng']}/{row['Trên tổng số']}"
         assert shown["band"] == row["Xếp loại"]
 

@@ -254,3 +254,26 @@ def test_the_public_page_and_its_csv_carry_the_scope(client, dak_rlap):
     district = next(r for r in rows if r[0] == DAK_RLAP)
     commune = next(r for r in rows if r[2] == "Cấp xã")
     assert (district[-1], district[7], commune[-1]) == (SUBTREE, "38687", OWN)
+
+
+def test_completeness_never_counts_more_reports_than_the_figures_do(dak_rlap):
+    """A returned report is owed again: it leaves the figures and the on-time count alike
+    (it counted as "on time" by its first submission while its figures did not count)."""
+    from django.utils import timezone
+
+    from cchc.dossiers.models import DossierReport, ReportStatus
+    from cchc.dossiers.rollups import rollups_refresh
+    from cchc.dossiers.selectors import completeness
+
+    quarter = factories.period(QUARTER)
+    DossierReport.objects.filter(unit__parent=dak_rlap, period=quarter).update(
+        submitted_at=timezone.make_aware(timezone.datetime(2023, 12, 1)))
+    returned = DossierReport.objects.filter(unit__parent=dak_rlap, period=quarter).first()
+    returned.status = ReportStatus.RETURNED
+    returned.save()
+    rollups_refresh(unit=returned.unit, period=quarter)
+    whole = selectors.unit_dashboard(dak_rlap, quarter).scopes[0]
+    on_time, due = selectors.completeness_counts(dak_rlap, quarter)
+    assert (whole.reports, on_time, due) == (11, 10, 12)  # the district's own has no date
+    row = next(r for r in completeness(dak_rlap, quarter).rows if r.unit == returned.unit)
+    assert not row.is_submitted

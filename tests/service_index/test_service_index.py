@@ -167,3 +167,28 @@ def test_a_long_indicator_sheet_is_read_and_an_endless_one_refused_with_what_to_
     assert str(refused.value) == (
         "Trang «Sheet»: Trang có hơn 1.000 dòng. Hãy chia số liệu thành nhiều tệp, mỗi tệp "
         "không quá 1.000 dòng (giữ dòng tiêu đề ở mỗi tệp), rồi tải lên lần lượt.")
+
+
+def test_the_unit_page_writes_each_calculation_as_a_sentence_with_the_numbers(client, filed):
+    """"Cách tính" reads (8) + (9) + (12) = 93 trên (7) + (11) = 100 — the unit's own
+    figures — and promises no upload the page does not have."""
+    an_my, _period = filed
+    factories.user("tinh", role=Role.PROVINCIAL_OFFICE, unit_code="94")
+    client.login(username="tinh", password="pass-for-tests-1")
+    html = client.get(reverse("service_index:unit", args=["2008", "31564", PERIOD])
+                      ).content.decode()
+    assert ("(8) + (9) + (12) = 93 trên (7) + (11) = 100, tức 93,00 %") in html
+    assert "(4) = 60 trên (4) + (5a) + (5b) = 90, tức 66,67 %" in html
+    assert "tải lên" not in html
+    assert "gõ tỷ lệ (%) vào ô của dòng này" in html
+    ranking = reverse("service_index:ranking", args=["2008", "943", PERIOD])
+    assert f'<a href="{ranking}">Nhập cho nhiều đơn vị từ Excel ở trang xếp hạng</a>' in html
+    assert 'type="file"' in client.get(ranking).content.decode()  # where that import is
+
+
+def test_a_reader_is_told_who_enters_the_entered_indicators(client, filed):
+    factories.user("xa", unit_code="31564")
+    client.login(username="xa", password="pass-for-tests-1")
+    html = client.get(reverse("service_index:unit", args=["2008", "31564", PERIOD])
+                      ).content.decode()
+    assert "Nhập tay bởi văn phòng cấp tỉnh." in html and "tải lên" not in html

@@ -2,7 +2,7 @@
 
 from django import template
 
-from cchc.formatting import format_points, round_half_up
+from cchc.formatting import format_change, format_fixed
 
 register = template.Library()
 
@@ -15,5 +15,11 @@ def published(row, kpi) -> str:
 
 @register.filter
 def par_number(value) -> str:
-    """PAR points or an index rounded half up to two decimals: 85,4 · 90,92 · –."""
-    return "–" if value is None else format_points(round_half_up(value))
+    """PAR points or an index rounded half up to two decimals: 80,00 · 90,92 · –."""
+    return format_fixed(value)
+
+
+@register.filter
+def par_change(value) -> str:
+    """A change of PAR points or of an index: +7,67 · −2,11 (U+2212) · –."""
+    return format_change(value)
