@@ -1,11 +1,12 @@
-"""A NUL character in a query or a posted form is refused before any view reads it.
+"""A NUL character in a posted form is refused before any view reads it.
 
-PostgreSQL cannot store or compare text holding a NUL (``\\x00``): a ``?q=%00`` that reached a
-filter was a server error. Django's form fields already refuse it; this covers every value a
-view reads straight from ``request.GET`` or ``request.POST``, today's and tomorrow's. A NUL in
-the path is a 404 already (the ``code`` URL converter refuses it). Two are left to themselves:
-the API, which checks each parameter and answers a NUL with its own JSON 400 naming it, and the
-login page, whose form says it as a form error (tests/test_login_security.py).
+PostgreSQL cannot store or compare text holding a NUL (``\\x00``): a reason or a note read
+straight from ``request.POST`` and saved was a server error. Django's form fields refuse it
+themselves; this covers every value a view reads raw, today's and tomorrow's. A NUL in the path
+is a 404 (the ``code`` URL converter refuses it); in a query the views answer it (search boxes
+drop it, choices ignore what they do not know), which tests/test_hostile_urls.py checks on every
+URL, so a form keeps its own error message there. The login page is left to its form too (a
+form error, tests/test_login_security.py), and the API to itself (its JSON 400 names the field).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ class NulInputMiddleware:
                 or request.path_info == reverse("login"):
             return self.get_response(request)
         posted = request.method == "POST" and request.content_type in FORM_TYPES
-        if _holds_nul(request.GET) or (posted and _holds_nul(request.POST)):
-            message = _("Địa chỉ hoặc dữ liệu gửi lên có ký tự NUL (mã 0), không dùng được. Hãy "
+        if posted and _holds_nul(request.POST):
+            message = _("Dữ liệu gửi lên có ký tự NUL (mã 0), không dùng được. Hãy "
                         "xoá ký tự đó (thường do dán từ một chương trình khác) rồi thử lại.")
             return HttpResponseBadRequest(
                 loader.get_template("400.html").render({"message": message}))
