@@ -6,6 +6,7 @@ their full precision.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -78,3 +79,20 @@ def format_change(value: Decimal | float | int | None, places: int = 2) -> str:
     rounded = round_half_up(Decimal(str(value)), places)
     sign = "+" if rounded > 0 else (MINUS if rounded < 0 else "±")
     return sign + format_fixed(abs(rounded), places)
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): a text cell that
+#: begins with one of these is run by Excel or LibreOffice, not shown.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def spreadsheet_text(value):
+    """A cell for a CSV file, made safe to open in a spreadsheet: text that begins with
+    ``FORMULA_STARTS`` gets a leading apostrophe, so it is shown as typed and never run
+    (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``). Numbers, and text that is only a number
+    (``-1.50``, as ``csv_decimal`` writes it), are left alone; so is every other value."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
+            and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value

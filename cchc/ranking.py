@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 
+from django_tables2 import RequestConfig
+
 
 def competition_ranks(values: Mapping[Hashable, object], *, descending: bool = True) -> dict:
     """Standard competition ranking ("1224"): ties share a rank and the next rank skips.
@@ -42,3 +44,15 @@ class PointsAndRank:
     def rank_display(self) -> str:
         """"3/13", or "–" when unranked."""
         return f"{self.rank}/{self.rank_of}" if self.rank else "–"
+
+
+def paginate_table(request, table, per_page: int = 50, most: int = 1000):
+    """Sort and page a ranking table (django-tables2) from the request's ``sort``, ``page`` and
+    ``per_page``, ``per_page`` rows a page unless the query asks for 1 to ``most``. A page size
+    of 0 or less made the paginator fail (a 500): it is ignored, like any other bad value."""
+    asked = request.GET.get("per_page", "")
+    if asked.isdigit() and 0 < int(asked) <= most:
+        per_page = int(asked)
+    table.per_page_field = "_per_page_checked"  # django-tables2 would read the raw value
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    return table

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     # First: no NUL or control character in a request header reaches anything else.
     "cchc.middleware.CleanHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a posted form: a NUL there is a 400, never a database error.
+    "cchc.input_guard.NulInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cchc.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-from cchc.dossiers.excel import WorkbookInvalid, open_checked_workbook
+from cchc.dossiers.excel import SheetLimits, WorkbookInvalid, open_checked_workbook
 
 
 class SheetUnreadable(Exception):
@@ -17,17 +17,32 @@ class SheetUnreadable(Exception):
 #: One row per unit and indicator (or criterion): a province of 500 communes with 11 indicators
 #: is 5,500; the limit only stops sheets that would hold the server for minutes.
 MAX_LIST_ROWS = 50_000
+#: Columns a list may use past its header's: a clerk's notes, say. Further right, the sheet was
+#: not made for this upload (and reading it would pad every row to that width).
+EXTRA_COLUMNS = 10
 
 
-def first_sheet(source, header: tuple[str, ...]) -> tuple[str, list[tuple]]:
-    """(title, data rows padded to the header's width) of the first sheet of ``source``."""
-    try:
-        sheet = open_checked_workbook(source, max_rows=MAX_LIST_ROWS, too_many_rows=_(
-            "Một trang tính trong tệp có hơn %(limit)s dòng. Hãy chia số liệu thành nhiều tệp, "
+def list_limits(header: tuple[str, ...], max_rows: int | None = None) -> SheetLimits:
+    """What a sheet of one record per row under ``header`` may hold: ``max_rows`` rows
+    (``MAX_LIST_ROWS`` unless the kind says less), ``EXTRA_COLUMNS`` columns past the header,
+    and as many cells as those rows filled to the header's width plus one note."""
+    rows = max_rows or MAX_LIST_ROWS
+    return SheetLimits(
+        rows=rows, columns=len(header) + EXTRA_COLUMNS, cells=rows * (len(header) + 1),
+        too_many_rows=_(
+            "Trang có hơn %(limit)s dòng. Hãy chia số liệu thành nhiều tệp, "
             "mỗi tệp không quá %(limit)s dòng (giữ dòng tiêu đề ở mỗi tệp), rồi tải lên lần "
-            "lượt.")).worksheets[0]
+            "lượt."))
+
+
+def first_sheet(source, header: tuple[str, ...], *,
+                max_rows: int | None = None) -> tuple[str, list[tuple]]:
+    """(title, data rows padded to the header's width) of the first sheet of ``source``, after
+    the checks of every upload with the limits of a list (``list_limits``)."""
+    try:
+        sheet = open_checked_workbook(source, limits=list_limits(header, max_rows)).worksheets[0]
     except WorkbookInvalid as invalid:
-        raise SheetUnreadable(" ".join(error.message for error in invalid.errors)) from invalid
+        raise SheetUnreadable(" ".join(str(error) for error in invalid.errors)) from invalid
     rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
     width = len(header)
 

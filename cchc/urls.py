@@ -7,8 +7,25 @@ from django.views.i18n import set_language
 from cchc.periods.codes import PeriodCodeConverter
 from reports import views as report_views
 
-register_converter(PeriodCodeConverter, "period")
 
+class CodeConverter:
+    """``<code:…>``: a path segment naming a unit list, a unit or a period (``2008``, ``31564``,
+    ``2023-Q4``). Unlike ``str`` it refuses control characters: a NUL (``%00``) in a URL is a
+    404, never a query the database refuses."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(PeriodCodeConverter, "period")
+register_converter(CodeConverter, "code")
+
+handler400 = "cchc.views.bad_request"
 handler500 = "cchc.views.server_error"
 
 urlpatterns = [

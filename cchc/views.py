@@ -3,10 +3,19 @@
 import sys
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+
+
+def bad_request(request, exception=None) -> HttpResponse:
+    """``handler400``: a request the app cannot answer (a period code that names no period, a
+    broken form field). The message is shown when the app raised ``BadRequest`` itself, saying
+    what to correct; Django's own reasons (a bad Host header…) stay unsaid."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return HttpResponseBadRequest(loader.get_template("400.html").render({"message": message}))
 
 
 def server_error(request) -> HttpResponse:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
 from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, row_scope, scope_title
-from cchc.formatting import round_half_up
+from cchc.formatting import round_half_up, spreadsheet_text
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
 from reports.kpis import DEFAULT_KPI, KPIS
@@ -318,11 +318,13 @@ class _Echo:
 
 def csv_text(rows: Iterable[list]) -> Iterator[str]:
     """Rows as CSV text in UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly;
-    yielded line by line, for streaming responses and files alike."""
+    yielded line by line, for streaming responses and files alike. Every CSV of the app (the
+    summary, the PAR results, the public ones) is written here: a text cell that a spreadsheet
+    would run as a formula is escaped (``spreadsheet_text``)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([spreadsheet_text(value) for value in row])
 
 
 def iter_csv(rows, period, scope: str = OWN) -> Iterator[str]:

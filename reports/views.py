@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -8,14 +9,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from cchc.accounts.access import get_unit_for_user, profile_of, sees_every_unit
 from cchc.accounts.models import Role
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.scopes import chosen_scope, scope_label
+from cchc.periods.codes import InvalidPeriodCode, PeriodSpec
 from cchc.periods.models import ReportingPeriod
 from cchc.publication.selectors import office_panel
+from cchc.ranking import paginate_table
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_successors
 from reports import caching, exports, selectors
@@ -80,7 +82,10 @@ def _chart_data(board) -> dict:
 def _switch_period(request, name: str, args: list) -> HttpResponse:
     """The same page for the period chosen in the form (``ky``), other filters kept."""
     query = request.GET.copy()
-    chosen = query.pop("ky")[0]
+    try:  # a period that cannot exist (2026-Q9, x) is a 400 saying how periods are written
+        chosen = PeriodSpec.parse(query.pop("ky")[0]).code
+    except InvalidPeriodCode as error:
+        raise BadRequest(str(error)) from error
     url = reverse(name, args=[*args, chosen])
     return redirect(f"{url}?{query.urlencode()}" if query else url)
 
@@ -128,7 +133,7 @@ def _ranking_page(request, ranked_set: tuple, period, previous, units, filters) 
         by_match = filters.query and not request.GET.get("sort")
         table = RankingTable(shown, ranking=result, kpi_key=kpi_key,
                              order_by=() if by_match else None)
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        paginate_table(request, table, PER_PAGE)
         return table
 
     key, seconds = caching.page_key(caching.cache_key("shown", base, caching.filters_key(filters)),

@@ -8,7 +8,7 @@ from cchc.api import views
 
 app_name = "api"
 
-UNIT = "units/<str:unit_list>/<str:code>/"
+UNIT = "units/<code:unit_list>/<code:code>/"
 
 
 def view(cls):
@@ -20,12 +20,13 @@ urlpatterns = [
     path("schema/", view(views.Schema), name="schema"),
     path("units/", view(views.Units), name="units"),
     path(UNIT, view(views.UnitDetail), name="unit"),
-    path(UNIT + "figures/<str:period>/", view(views.Figures), name="figures"),
-    path(UNIT + "figures/<str:period>/below/", view(views.Below), name="below"),
-    path(UNIT + "ranking/<str:period>/", view(views.Ranking), name="ranking"),
+    path(UNIT + "figures/<code:period>/", view(views.Figures), name="figures"),
+    path(UNIT + "figures/<code:period>/below/", view(views.Below), name="below"),
+    path(UNIT + "ranking/<code:period>/", view(views.Ranking), name="ranking"),
     path(UNIT + "par/<int:year>/", view(views.ParResult), name="par_result"),
     path(UNIT + "par/<int:year>/below/", view(views.ParBelow), name="par_ranking"),
     path("periods/", view(views.PeriodList), name="periods"),
-    path("periods/<str:period>/", view(views.PeriodDetail), name="period"),
-    re_path(r"^(?P<rest>.*)/$", view(views.NotFoundView)),
+    path("periods/<code:period>/", view(views.PeriodDetail), name="period"),
+    # Any other address, control characters included ([\s\S]: "." stops at a newline).
+    re_path(r"^(?P<rest>[\s\S]*)/$", view(views.NotFoundView)),
 ]

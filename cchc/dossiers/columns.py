@@ -71,6 +71,13 @@ IDENTITIES: tuple[Identity, ...] = (
 )
 
 
+#: The largest count one cell of the form may hold, whatever path it comes by (web form, Excel
+#: import, services, API): a whole province files a few hundred thousand dossiers of one field
+#: in a quarter, so a larger number is a typing slip; the database column (a 4-byte integer)
+#: could not hold much more anyway.
+MAX_COUNT = 10_000_000
+
+
 @dataclass(frozen=True)
 class FigureError:
     field: str
@@ -84,9 +91,10 @@ class FigureError:
 def figure_errors(values: Mapping[str, int | None]) -> list[FigureError]:
     """Every rule of domain.md §4 that ``values`` (field name → count) breaks.
 
-    Counts must be whole numbers ≥ 0, and (3) = (4)+(5a)+(5b)+(6), (7) = (8)+(9)+(10),
-    (11) = (12)+(13), (3) = (7)+(11). Messages are in Vietnamese and name the column, so a clerk
-    can find and fix the cell. Identities are only checked once every count is valid.
+    Counts must be whole numbers from 0 to ``MAX_COUNT``, and (3) = (4)+(5a)+(5b)+(6),
+    (7) = (8)+(9)+(10), (11) = (12)+(13), (3) = (7)+(11). Messages are in Vietnamese and name the
+    column, so a clerk can find and fix the cell. Identities are only checked once every count
+    is valid.
     """
     errors: list[FigureError] = []
     for column in COLUMNS:
@@ -100,6 +108,12 @@ def figure_errors(values: Mapping[str, int | None]) -> list[FigureError]:
                 "Cột %(number)s «%(label)s» không được âm (đang là %(value)s)."
             ) % {"number": column.number, "label": f"{column.group} – {column.label}",
                  "value": value})))
+        elif value > MAX_COUNT:
+            errors.append(FigureError(column.field, str(_(
+                "Cột %(number)s «%(label)s» có số %(value)s, vượt giới hạn %(limit)s hồ sơ của một "
+                "ô. Kiểm tra lại số đã nhập (thừa chữ số?).") % {
+                    "number": column.number, "label": f"{column.group} – {column.label}",
+                    "value": format_count(value), "limit": format_count(MAX_COUNT)})))
     if errors:
         return errors
     for identity in IDENTITIES:

@@ -22,21 +22,25 @@ import datetime
 import io
 import itertools
 import os
+import posixpath
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import BinaryIO
+from xml.parsers import expat
 
+from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -154,6 +158,18 @@ def add_template_sheet(
         _write_rows(sheet, fields, _prefill(unit, period, fields))
         _protect(sheet, len(fields))
         _set_properties(workbook, unit, period)
+    text_only(sheet)
+    return sheet
+
+
+def text_only(sheet: Worksheet) -> Worksheet:
+    """Every text cell of ``sheet`` stored as text: openpyxl stores a string that begins with
+    ``=`` as a formula, so a unit or field named ``=HYPERLINK(…)`` would be run by whoever opens
+    the file. The app's workbooks hold no formulas of their own."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     return sheet
 
 
@@ -386,15 +402,15 @@ def read_workbook(
 
 
 def open_checked_workbook(source: str | os.PathLike | BinaryIO, *, size: int | None = None,
-                          max_rows: int | None = None, too_many_rows: str | None = None):
+                          limits: SheetLimits | None = None):
     """An uploaded workbook, opened only after the checks every upload gets: its size
     (``CCHC_MAX_UPLOAD_BYTES``), that it is an .xlsx package and not something else, its
-    unpacked size (zip bombs) and its sheets' rows, counted before parsing (``max_rows``; the
-    form's limit unless the caller reads another kind of sheet, with its own
-    ``too_many_rows`` message holding ``%(limit)s``). ``WorkbookInvalid`` says what is wrong,
-    in Vietnamese."""
+    unpacked size (zip bombs), every part readable (CRC, compression) and each sheet's rows,
+    columns and cells, counted while unpacking, before parsing (``limits``: the form's,
+    ``FORM_LIMITS``, unless the caller reads another kind of sheet). ``WorkbookInvalid`` says
+    what is wrong, in Vietnamese, naming the sheet."""
     data = _read_bytes(source, size)
-    _check_package(data, max_rows or MAX_SHEET_ROWS, too_many_rows or _FORM_TOO_MANY_ROWS)
+    _check_package(data, limits or FORM_LIMITS)
     return _load(data)
 
 
@@ -470,7 +486,7 @@ def _not_xlsx_hint() -> str:
     return _("Hãy tải lên tệp Excel (.xlsx) lập từ biểu mẫu của hệ thống.")
 
 
-def _check_package(data: bytes, max_rows: int, too_many_rows) -> None:
+def _check_package(data: bytes, limits: SheetLimits) -> None:
     """Refuse, with a message saying what the file is, anything but an .xlsx package."""
     if not data:
         raise _file_error(_("Tệp rỗng (0 byte). Hãy chọn lại tệp Excel (.xlsx) đã điền số liệu."))
@@ -504,38 +520,234 @@ def _check_package(data: bytes, max_rows: int, too_many_rows) -> None:
         raise _file_error(_(
             "Tệp Excel khi giải nén lớn bất thường (hơn %(limit)s). Hãy lập lại tệp từ biểu mẫu "
             "của hệ thống.") % {"limit": _format_bytes(max_unpacked_bytes())})
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for entry in entries:
-            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
-                _check_rows(archive, entry, max_rows, too_many_rows)
+    _check_sheets(data, entries, limits)
+
+
+# --- Counting before parsing ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """What one sheet of an upload may hold, checked while its XML is unpacked, before openpyxl
+    builds a cell: ``rows`` and ``columns`` bound its used range (the ``<dimension>`` it
+    declares and the cells, merged ranges and hyperlinks it has), ``cells`` the cells it
+    stores, empty ones included. ``too_many_rows`` is the message past ``rows`` (with
+    ``%(limit)s``)."""
+
+    rows: int
+    columns: int
+    cells: int
+    too_many_rows: str = ""
 
 
 #: Rows a sheet of the template may have: the form has about 40; a sheet with more was not
 #: made from it, and reading a million-row sheet would hold the server for minutes.
 MAX_SHEET_ROWS = 2000
+#: Columns: the form uses A to N; a sheet used past Z was not made from it.
+MAX_SHEET_COLUMNS = 26
+#: Cells, empty ones included: the form holds at most 516 rows × 14 columns (about 7,200).
+MAX_SHEET_CELLS = 20_000
 _FORM_TOO_MANY_ROWS = gettext_lazy(
-    "Một trang tính trong tệp có hơn %(limit)s dòng, trong khi biểu mẫu chỉ có khoảng 40 dòng. "
+    "Trang có hơn %(limit)s dòng, trong khi biểu mẫu chỉ có khoảng 40 dòng. "
     "Hãy tải lên chính tệp biểu mẫu đã điền, không dán thêm dữ liệu khác vào.")
-#: A row's start tag, with or without a namespace prefix (``<row …>``, ``<x:row>``).
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
-_ROW_TAG_KEEP = 32
+FORM_LIMITS = SheetLimits(rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS, cells=MAX_SHEET_CELLS,
+                          too_many_rows=_FORM_TOO_MANY_ROWS)
+_CHUNK = 1 << 16
+#: The parts naming the sheets are a few kilobytes; one larger than this is not from Excel.
+_MAX_INDEX_BYTES = 1 << 20
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
-def _check_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, max_rows: int,
-                too_many_rows) -> None:
-    """Count a sheet's ``<row`` elements while unpacking it in chunks, before any XML is parsed;
-    refuse past ``max_rows``."""
-    rows, tail = 0, b""
+class _Exceeded(Exception):
+    def __init__(self, what: str, found: int, limit: int):
+        self.what, self.found, self.limit = what, found, limit
+        super().__init__(what)
+
+
+class _Done(Exception):
+    """The part is not a worksheet: nothing more to count."""
+
+
+class _NotXml(Exception):
+    """A part declares a DTD or entities: no part of an Excel package does."""
+
+
+def _bounds(ref: str) -> tuple[int, int, int] | None:
+    """``"B3:D10"`` → (last row, last column, number of cells); None when unreadable."""
+    corners = []
+    for part in ref.split(":")[:2]:
+        match = _CELL_REF.fullmatch(part.strip())
+        if match is None:
+            return None
+        corners.append((int(match[2]), column_index_from_string(match[1].upper())))
+    (top, left), (bottom, right) = corners[0], corners[-1]
+    rows, columns = abs(bottom - top) + 1, abs(right - left) + 1
+    return max(top, bottom), max(left, right), rows * columns
+
+
+class _SheetCounter:
+    """Counts what openpyxl would build from a worksheet's XML while it streams through expat:
+    rows, cells (coordinates given or implied), merged ranges and hyperlinks (openpyxl makes a
+    cell for each of their cells) and the declared used range; in the shared string table, its
+    strings (no more than the sheets have cells). Raises ``_Exceeded`` the moment a limit is
+    passed, so an endless sheet costs no more than a legal one."""
+
+    RANGES = frozenset({"mergeCell", "hyperlink"})
+
+    def __init__(self, limits: SheetLimits, most_strings: int):
+        self.limits, self.most_strings = limits, most_strings
+        self.rows = self.cells = self.row = self.column = self.strings = 0
+        self.root: str | None = None
+
+    def start(self, name: str, attrs: dict) -> None:
+        name = name.rpartition(":")[2]
+        if self.root is None:
+            self.root = name
+            if name not in ("worksheet", "dialogsheet", "sst"):
+                raise _Done
+            return
+        if self.root == "sst":
+            if name == "si":
+                self.strings += 1
+                if self.strings > self.most_strings:
+                    raise _Exceeded("strings", self.strings, self.most_strings)
+        elif name == "c":
+            ref = _CELL_REF.fullmatch(attrs.get("r", ""))
+            if ref is None:
+                self.column += 1
+            else:
+                self.row = int(ref[2])
+                self.column = column_index_from_string(ref[1].upper())
+            self.cells += 1
+            self._check(self.row, self.column, self.cells)
+        elif name == "row":
+            given = attrs.get("r", "")
+            self.row = int(given) if given.isdigit() and len(given) < 9 else self.row + 1
+            self.column = 0
+            self.rows += 1
+            if self.rows > self.limits.rows:
+                raise _Exceeded("rows", self.rows, self.limits.rows)
+            self._check(self.row, 0, self.cells)
+        elif name in self.RANGES or name == "dimension":
+            bounds = _bounds(attrs.get("ref", ""))
+            if bounds is not None:
+                last_row, last_column, area = bounds
+                if name != "dimension":
+                    self.cells += area
+                self._check(last_row, last_column, self.cells)
+
+    def _check(self, row: int, column: int, cells: int) -> None:
+        limits = self.limits
+        if row > limits.rows:
+            raise _Exceeded("rows", row, limits.rows)
+        if column > limits.columns:
+            raise _Exceeded("last_column", column, limits.columns)
+        if cells > limits.cells:
+            raise _Exceeded("cells", cells, limits.cells)
+
+
+def _refuse_dtd(*args) -> None:
+    raise _NotXml
+
+
+def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLimits,
+               most_strings: int) -> None:
+    """Stream one part of the package through a counting parser (nothing is kept); stops at its
+    root element unless it is a worksheet or the shared string table."""
+    counter = _SheetCounter(limits, most_strings)
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.StartElementHandler = counter.start
     with archive.open(entry) as stream:
-        while chunk := stream.read(1 << 20):
-            # A tag is counted in the chunk it ends in: the bytes kept from the previous chunk
-            # are too few to hold a whole one.
-            window = tail + chunk
-            rows += len(_ROW_TAG.findall(window))
-            if rows > max_rows:
-                raise _file_error(str(too_many_rows) % {"limit": format_count(max_rows)})
-            tail = window[-_ROW_TAG_KEEP:]
-            rows -= len(_ROW_TAG.findall(tail))  # whole tags in the kept bytes: counted already
+        try:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _Done:
+            return
+        except expat.ExpatError:
+            if counter.root is None:
+                return  # not XML at all (an image…): no sheet; openpyxl says if it needed it
+            raise
+
+
+def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Part name → the sheet's title in the workbook, as far as the package says it."""
+    def read(name):
+        if name not in names or archive.getinfo(name).file_size > _MAX_INDEX_BYTES:
+            return None
+        try:
+            return DefusedET.fromstring(archive.read(name))
+        except Exception:  # a damaged index: the sheets are then named by their part
+            return None
+
+    workbook, rels = read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels")
+    if workbook is None or rels is None:
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+        targets[rel.get("Id")] = part
+    titles = {}
+    for element in workbook.iter():
+        if element.tag.rpartition("}")[2] == "sheet":
+            rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if rel_id in targets:
+                titles[targets[rel_id]] = element.get("name", "")
+    return titles
+
+
+def _limit_error(sheet: str, exceeded: _Exceeded, limits: SheetLimits) -> CellError:
+    values = {"found": format_count(exceeded.found), "limit": format_count(exceeded.limit)}
+    if exceeded.what == "rows":  # more rows, or one used (even formatted) further down
+        message = str(limits.too_many_rows or _FORM_TOO_MANY_ROWS) % values
+    elif exceeded.what == "last_column":
+        values["letter"] = get_column_letter(min(exceeded.found, 16384))
+        values["last"] = get_column_letter(exceeded.limit)
+        message = _(
+            "Trang có dữ liệu, định dạng hoặc vùng sử dụng đến cột %(letter)s, trong khi loại "
+            "bảng này chỉ dùng đến cột %(last)s. Hãy xoá các cột thừa bên phải (chọn cả cột → "
+            "Xoá), lưu lại rồi tải lên lại.") % values
+    elif exceeded.what == "strings":
+        message = _(
+            "Tệp chứa hơn %(limit)s đoạn chữ, nhiều hơn các trang của nó chứa được: tệp không "
+            "được lập từ biểu mẫu. Hãy chép số liệu sang một tệp mới (chỉ dán giá trị), lưu lại "
+            "rồi tải lên lại.") % values
+    else:
+        message = _(
+            "Trang có hơn %(limit)s ô (kể cả ô trống đã định dạng), nhiều hơn loại bảng này "
+            "chứa được. Hãy xoá các dòng, cột thừa hoặc chép số liệu sang một trang mới "
+            "(chỉ dán giá trị), lưu lại rồi tải lên lại.") % values
+    return CellError(sheet, "", message)
+
+
+def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo], limits: SheetLimits) -> None:
+    """Refuse a sheet holding more than ``limits``, and a part that is damaged (a bad CRC, a
+    broken deflate stream, not well-formed, a DTD), before openpyxl parses anything."""
+    names = {entry.filename for entry in entries}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            titles = _sheet_names(archive, names)
+            for entry in entries:
+                # A sheet is found by its content, not its name: the package's relationships
+                # may place it, and the string table, anywhere under any name.
+                if entry.is_dir():
+                    continue
+                try:
+                    _scan_part(archive, entry, limits, limits.cells * max(1, len(titles)))
+                except _Exceeded as exceeded:
+                    sheet = "" if exceeded.what == "strings" else \
+                        titles.get(entry.filename) or posixpath.basename(entry.filename)
+                    raise WorkbookInvalid([_limit_error(sheet, exceeded, limits)]) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError,
+            NotImplementedError, expat.ExpatError, _NotXml) as error:
+        raise _file_error(_(
+            "Tệp Excel bị hỏng, không đọc được nội dung. Hãy mở tệp bằng Excel, lưu lại dạng "
+            ".xlsx rồi tải lên lại.")) from error
 
 
 def _load(data: bytes):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 
-from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, figure_errors
+from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT, figure_errors
+from cchc.formatting import format_count
 
 TOTALS = {identity.total: identity.parts for identity in IDENTITIES[:3]}
 PART_FIELDS = tuple(part for parts in TOTALS.values() for part in parts)
@@ -31,14 +32,16 @@ class LineForm(forms.Form):
             self.fields[name] = forms.IntegerField(
                 required=False,
                 min_value=0,
-                max_value=10_000_000,
+                max_value=MAX_COUNT,
                 disabled=not editable,
                 label=f"{column.number} {column.group} – {column.label}",
                 error_messages={
                     "invalid": _("%(where)s: nhập một số nguyên, không có dấu phẩy hay chữ.")
                     % {"where": where},
                     "min_value": _("%(where)s: không được âm.") % {"where": where},
-                    "max_value": _("%(where)s: số quá lớn, kiểm tra lại.") % {"where": where},
+                    "max_value": _("%(where)s: số quá lớn (tối đa %(limit)s hồ sơ một ô), kiểm "
+                                   "tra lại.") % {"where": where,
+                                                  "limit": format_count(MAX_COUNT)},
                 },
                 widget=forms.NumberInput(attrs={
                     "min": 0, "step": 1, "inputmode": "numeric", "class": "form-control "
@@ -79,10 +82,26 @@ def initial_values(stored: dict | None, previous_pending: int | None) -> dict:
     return {"received_carried_over": previous_pending} if previous_pending is not None else {}
 
 
+#: A report's version, as the database column holds it (a 4-byte integer).
+MAX_VERSION = 2**31 - 1
+
+
+def posted_version(data, default: int) -> int | None:
+    """The report version a posted entry form was made from (its hidden ``version`` field), or
+    ``default`` when none was posted; None when the field holds anything but a whole number the
+    version column can hold (a tampered or broken page)."""
+    field = forms.IntegerField(min_value=0, max_value=MAX_VERSION, required=False)
+    try:
+        value = field.clean(data.get("version"))
+    except forms.ValidationError:
+        return None
+    return default if value is None else value
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("return", "return")])
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
 
 
 class ReopenForm(forms.Form):

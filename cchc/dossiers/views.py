@@ -27,7 +27,14 @@ from cchc.accounts.access import (
 )
 from cchc.dossiers import excel, selectors, services
 from cchc.dossiers.columns import COLUMNS
-from cchc.dossiers.forms import LineForm, ReopenForm, ReviewForm, UploadForm, initial_values
+from cchc.dossiers.forms import (
+    LineForm,
+    ReopenForm,
+    ReviewForm,
+    UploadForm,
+    initial_values,
+    posted_version,
+)
 from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
@@ -80,8 +87,12 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         cells = quality_selectors.flags_by_cell(flags)
         for form in forms:
             form.flags = cells.get(form.procedure_field.pk, {})
-    version = int(request.POST.get("version") or (current.version if current else 0))
-    if request.method == "POST" and all(form.is_valid() for form in forms):
+    version, http_status = posted_version(request.POST, current.version if current else 0), 200
+    if version is None:
+        messages.error(request, _("Trang nhập liệu gửi lên bị hỏng (phiên bản báo cáo không hợp "
+                                  "lệ), chưa lưu gì. Hãy tải lại trang rồi nhập lại."))
+        version, http_status = (current.version if current else 0), 400
+    elif request.method == "POST" and all(form.is_valid() for form in forms):
         saved, version = _save(request, unit, period, forms, version)
         if saved:
             return redirect(request.path)
@@ -100,7 +111,7 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         "changes_since_approval": selectors.changes_since_approval(current) if current else [],
         "flags": flags, "open_flags": sum(1 for flag in flags if flag.is_open),
         "can_check_flags": bool(flags) and can_review(request.user, unit, period.end),
-    })
+    }, status=http_status)
 
 
 def _save(request, unit, period, forms, version) -> tuple[bool, int]:
@@ -214,10 +225,8 @@ def reopen(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
 
 def _posted_version(request) -> int:
     """The version the user's page showed; anything else conflicts with the stored one."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
+    version = posted_version(request.POST, -1)
+    return -1 if version is None else version
 
 
 @require_POST

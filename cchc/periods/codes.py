@@ -22,6 +22,11 @@ MONTH, QUARTER, YEAR = "month", "quarter", "year"
 HALF_YEAR, NINE_MONTHS = "half-year", "nine-months"
 
 
+#: The years a period can name: every date a period derives (the cut-off starts in the year
+#: before, the previous period too) must exist.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
 class InvalidPeriodCode(ValueError):
     pass
 
@@ -46,6 +51,10 @@ class PeriodSpec:
                 % {"code": code}
             )
         year = int(text[:4])
+        if not FIRST_YEAR <= year <= LAST_YEAR:  # 0000-Q1 has no dates (nor a code to link to)
+            raise InvalidPeriodCode(
+                _("Kỳ báo cáo «%(code)s» không hợp lệ: năm phải từ %(first)s đến %(last)s.")
+                % {"code": code, "first": FIRST_YEAR, "last": LAST_YEAR})
         suffix = text[5:]
         if not suffix:
             return cls(YEAR, year, 1)

@@ -6,8 +6,8 @@ from cchc.publication import views
 
 app_name = "publication"
 urlpatterns = [
-    path("<str:unit_list>/<str:code>/", views.settings_page, name="settings"),
-    path("<str:unit_list>/<str:code>/<period:period>/", views.publish, name="publish"),
-    path("<str:unit_list>/<str:code>/<period:period>/thu-hoi/", views.withdraw,
+    path("<code:unit_list>/<code:code>/", views.settings_page, name="settings"),
+    path("<code:unit_list>/<code:code>/<period:period>/", views.publish, name="publish"),
+    path("<code:unit_list>/<code:code>/<period:period>/thu-hoi/", views.withdraw,
          name="withdraw"),
 ]

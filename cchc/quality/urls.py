@@ -4,7 +4,7 @@ from cchc.quality import views
 
 app_name = "quality"
 urlpatterns = [
-    path("<str:unit_list>/<str:code>/", views.data_quality, name="data_quality"),
-    path("<str:unit_list>/<str:code>/<period:period>/", views.data_quality,
+    path("<code:unit_list>/<code:code>/", views.data_quality, name="data_quality"),
+    path("<code:unit_list>/<code:code>/<period:period>/", views.data_quality,
          name="data_quality"),
 ]

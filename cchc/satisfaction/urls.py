@@ -4,6 +4,6 @@ from cchc.satisfaction import views
 
 app_name = "satisfaction"
 urlpatterns = [
-    path("<str:unit_list>/<str:code>/<int:year>/", views.results, name="results"),
-    path("<str:unit_list>/<str:code>/<int:year>/tai-len/", views.upload, name="upload"),
+    path("<code:unit_list>/<code:code>/<int:year>/", views.results, name="results"),
+    path("<code:unit_list>/<code:code>/<int:year>/tai-len/", views.upload, name="upload"),
 ]

@@ -16,11 +16,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from cchc.dossiers.excel import text_only
+from cchc.formatting import format_points
 from cchc.scores.models import CriterionPart, ParBand, ParCriterion, ParScheme
+from cchc.sheets import SheetUnreadable, first_sheet
 
 HEADER = ("Mã", "Nội dung", "Điểm tối đa", "Phần")
+#: A scheme has about a hundred criteria; a longer sheet was not made for it.
+MAX_SCHEME_ROWS = 2000
+#: What the criterion's columns hold (a longer code or title, or more points, was a database
+#: error): read from the model, the one place they are set.
+CODE_LENGTH = ParCriterion._meta.get_field("code").max_length
+TITLE_LENGTH = ParCriterion._meta.get_field("title").max_length
+_POINTS_FIELD = ParCriterion._meta.get_field("max_points")
+MAX_POINTS = Decimal(10) ** (_POINTS_FIELD.max_digits - _POINTS_FIELD.decimal_places) \
+    - Decimal(1).scaleb(-_POINTS_FIELD.decimal_places)
 CODE = re.compile(r"^\d+(\.\d+)*$")
 PARTS = {
     "kết quả": CriterionPart.RESULTS, "results": CriterionPart.RESULTS,
@@ -58,18 +70,13 @@ def read_scheme_rows(source) -> list[CriterionRow]:
     """The criterion rows of the first sheet of ``source``; ``SchemeInvalid`` lists every
     problem (header, codes, nesting, points, part, children not adding up)."""
     try:
-        sheet = load_workbook(source, read_only=True, data_only=False).worksheets[0]
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise SchemeInvalid([_("Tệp không phải là tệp Excel .xlsx đọc được.")]) from exc
-    rows = list(sheet.iter_rows(values_only=True))
+        _title, rows = first_sheet(source, HEADER, max_rows=MAX_SCHEME_ROWS)
+    except SheetUnreadable as unreadable:
+        raise SchemeInvalid([str(unreadable)]) from unreadable
     errors: list[str] = []
-    if not rows or tuple(str(v or "").strip() for v in rows[0][:4]) != HEADER:
-        raise SchemeInvalid([_("Dòng 1 phải là tiêu đề: %(header)s.") % {
-            "header": " | ".join(HEADER)}])
     found: list[CriterionRow] = []
     seen: set[str] = set()
-    for number, values in enumerate(rows[1:], start=2):
-        values = (tuple(values) + (None,) * 4)[:4]
+    for number, values in enumerate(rows, start=2):
         if all(v in (None, "") for v in values):
             continue
         row = _row(number, values, seen, errors)
@@ -90,7 +97,10 @@ def _row(number, values, seen, errors) -> CriterionRow | None:
     problems = []
     if not CODE.match(code):
         problems.append(_("ô A%(n)s: mã «%(code)s» không đúng dạng 1, 1.2, 1.2.3.") % {
-            "n": number, "code": code})
+            "n": number, "code": code[:40]})
+    elif len(code) > CODE_LENGTH:
+        problems.append(_("ô A%(n)s: mã dài quá %(limit)s ký tự.") % {
+            "n": number, "limit": CODE_LENGTH})
     elif code in seen:
         problems.append(_("ô A%(n)s: mã %(code)s bị trùng.") % {"n": number, "code": code})
     elif "." in code and code.rpartition(".")[0] not in seen:
@@ -98,10 +108,17 @@ def _row(number, values, seen, errors) -> CriterionRow | None:
             "n": number, "code": code, "parent": code.rpartition(".")[0]})
     if not str(title or "").strip():
         problems.append(_("ô B%(n)s: thiếu nội dung tiêu chí.") % {"n": number})
+    elif len(str(title).strip()) > TITLE_LENGTH:
+        problems.append(_("ô B%(n)s: nội dung dài quá %(limit)s ký tự; hãy viết gọn lại.") % {
+            "n": number, "limit": TITLE_LENGTH})
     maximum = _points(points)
     if maximum is None:
         problems.append(_("ô C%(n)s: điểm tối đa phải là số dương, tối đa 2 chữ số thập phân "
                           "(đang là «%(value)s»).") % {"n": number, "value": points})
+    elif maximum > MAX_POINTS:
+        problems.append(_("ô C%(n)s: điểm tối đa %(value)s vượt giới hạn %(limit)s điểm của "
+                          "một tiêu chí.") % {"n": number, "value": str(points)[:30],
+                                              "limit": format_points(MAX_POINTS)})
     kind = PARTS.get(str(part or "kết quả").strip().lower())
     if kind is None:
         problems.append(_("ô D%(n)s: phần «%(value)s» không hợp lệ; dùng kết quả, điều tra "
@@ -121,7 +138,8 @@ def _points(value) -> Decimal | None:
         points = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
-    if points <= 0 or points != points.quantize(Decimal("0.01")):
+    if not points.is_finite() or points <= 0 or points.as_tuple().exponent < -2 \
+            and points != points.normalize().quantize(Decimal("0.01")):
         return None
     return points
 
@@ -174,6 +192,7 @@ def scheme_workbook(scheme: ParScheme) -> Workbook:
                       PART_LABELS[criterion.part]])
     for letter, width in zip("ABCD", (10, 70, 14, 14), strict=True):
         sheet.column_dimensions[letter].width = width
+    text_only(sheet)  # a criterion titled "=…" is text, not a formula
     return workbook
 
 

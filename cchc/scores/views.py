@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from cchc.accounts.access import can_view, get_unit_for_user
+from cchc.ranking import paginate_table
 from cchc.scores import exports, selectors
 from cchc.scores.evidence import ACCEPTED
 from cchc.scores.forms import read_scores
@@ -50,7 +50,7 @@ def _results_for(request, unit_list: str, code: str, year: int):
 def ranking(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
     parent, scheme, results = _results_for(request, unit_list, code, year)
     table = ParRankingTable(results)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table)
     unpublished = [r for r in results if not r.is_published]
     return render(request, "scores/ranking.html", {
         "parent": parent, "scheme": scheme, "year": year, "table": table,

@@ -5,5 +5,5 @@ from cchc.units import views
 app_name = "units"
 urlpatterns = [
     path("", views.browser, name="browser"),
-    path("<str:unit_list>/<str:code>/", views.detail, name="detail"),
+    path("<code:unit_list>/<code:code>/", views.detail, name="detail"),
 ]

@@ -14,7 +14,7 @@ def browser(request: HttpRequest) -> HttpResponse:
     unit_list = request.GET.get("danh-muc")
     if unit_list not in UnitList.values:
         unit_list = today_list
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # the database refuses a NUL
     if query:
         scope = request.GET.get("trong") if request.GET.get("trong") in UnitList.values else None
         results = Paginator(selectors.unit_search(query, scope), 50).get_page(

@@ -13,6 +13,7 @@ nothing written.
 import datetime
 import io
 import math
+import signal
 import time
 import tracemalloc
 import warnings
@@ -24,7 +25,7 @@ from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from cchc.dossiers import excel, services
@@ -32,6 +33,11 @@ from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.models import DossierLine, DossierReport, ReportEvent
 from cchc.dossiers.selectors import report_lines
 from cchc.periods.services import period_ensure
+from cchc.satisfaction.services import HEADER as sipas_header
+from cchc.satisfaction.services import sipas_import
+from cchc.scores import schemes, survey
+from cchc.service_index import services as service_index_services
+from cchc.sheets import SheetUnreadable, first_sheet
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +305,206 @@ def test_hostile_files_through_the_web_upload_answer_a_page_not_an_error(client,
         assert response.status_code == 200, name
         assert "chưa lưu gì" in response.content.decode(), name
         assert stored_state() == before
+
+
+# --- sheets that hold more than the form: refused while counting, before openpyxl parses --------
+
+
+class Deadline:
+    """Stop the block after ``seconds`` (SIGALRM): a reader that parses an endless sheet fails
+    the test at once instead of holding the suite for minutes."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+
+    def _expired(self, *args):
+        raise TimeoutError(f"still reading after {self.seconds} s")
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGALRM, self._expired)
+        signal.alarm(self.seconds)
+
+    def __exit__(self, *exc):
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, self.previous)
+
+
+def worksheet(body: bytes, head: bytes = b"") -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main">' + head + b"<sheetData>" + body
+            + b"</sheetData></worksheet>")
+
+
+#: The file of the report: 2,000 rows of 6,422 empty styled cells, 49 MiB of XML in 56 KB.
+EMPTY_CELLS = worksheet(b"".join(b'<row r="%d">' % row + b'<c/>' * 6422 + b"</row>"
+                                 for row in range(1, 2001)))
+
+
+def list_workbook(header) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(header)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def read_as(kind: str, data: bytes):
+    """Read ``data`` the way the upload of ``kind`` does."""
+    source = io.BytesIO(data)
+    if kind == "II.06a":
+        return excel.read_workbook(source, size=len(data))
+    if kind == "766":
+        return service_index_services.values_import(user=None, period=None, source=source,
+                                                    units=[])
+    if kind == "SIPAS":
+        return sipas_import(user=None, year=2025, source=source, units=[])
+    if kind == "survey":
+        return first_sheet(source, survey.HEADER)
+    return schemes.read_scheme_rows(source)
+
+
+KINDS = {"II.06a": None, "766": service_index_services.HEADER, "SIPAS": sipas_header,
+         "survey": survey.HEADER, "scheme": schemes.HEADER}
+REFUSALS = (excel.WorkbookInvalid, service_index_services.ValuesRefused, SheetUnreadable,
+            schemes.SchemeInvalid)
+
+
+def refusal_text(refused) -> str:
+    value = refused.value
+    for name in ("errors", "messages"):
+        if hasattr(value, name):
+            return " ".join(str(error) for error in getattr(value, name))
+    return str(value)
+
+
+def hostile(kind: str, sheet: bytes) -> bytes:
+    base = filled_template() if kind == "II.06a" else list_workbook(KINDS[kind])
+    return replaced(base, xl__worksheets__sheet1_xml=sheet)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_small_file_of_millions_of_empty_cells_is_refused_at_once_naming_the_sheet(
+        upload_world, kind):
+    data = hostile(kind, EMPTY_CELLS)
+    assert len(data) < 200 * 1024 and len(EMPTY_CELLS) > 45 * 2**20
+    with Deadline(20), pytest.raises(REFUSALS) as refused, PeakMemory() as memory:
+        read_as(kind, data)
+    assert memory.seconds < 5 and memory.peak < MEMORY_LIMIT
+    title = excel.SHEET_TITLE if kind == "II.06a" else "Sheet"
+    text = refusal_text(refused)
+    assert f"Trang «{title}»" in text and "đến cột" in text, text
+
+
+RANGES = {
+    # Each claims or makes, from a few bytes, a used range openpyxl would fill cell by cell.
+    "a far cell": worksheet(b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c>'
+                            b"</row>"),
+    "a lying dimension": worksheet(b'<row r="1"><c r="A1"><v>1</v></c></row>',
+                                   head=b'<dimension ref="A1:XFD1048576"/>'),
+    "one cell a million times": worksheet(b'<row r="1">' + b'<c r="B2"/>' * 1_000_000
+                                          + b"</row>"),
+    "a huge merged range": worksheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    .replace(b"</worksheet>", b'<mergeCells count="1"><mergeCell ref="A1:CV5000"/></mergeCells>'
+             b"</worksheet>"),
+}
+
+
+@pytest.mark.parametrize("shape", list(RANGES))
+@pytest.mark.parametrize("kind", ["II.06a", "766"])
+def test_a_used_range_the_form_cannot_hold_is_refused_before_parsing(upload_world, kind, shape):
+    data = hostile(kind, RANGES[shape])
+    with Deadline(20), pytest.raises(REFUSALS) as refused, PeakMemory() as memory:
+        read_as(kind, data)
+    assert memory.seconds < 5 and memory.peak < MEMORY_LIMIT
+    text = refusal_text(refused)
+    assert "Trang «" in text and ("dòng" in text or "cột" in text or " ô " in text), text
+
+
+def test_a_sheet_moved_out_of_the_worksheets_folder_is_counted_too(upload_world):
+    data = filled_template()
+    package = zipfile.ZipFile(io.BytesIO(data))
+    rels = package.read("xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml",
+                                                                b"elsewhere.xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in package.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                body = rels if item.filename == "xl/_rels/workbook.xml.rels" else \
+                    package.read(item.filename)
+                target.writestr(item.filename, body)
+        target.writestr("xl/elsewhere.xml", EMPTY_CELLS)
+    with Deadline(20), pytest.raises(excel.WorkbookInvalid) as refused:
+        excel.read_workbook(io.BytesIO(out.getvalue()))
+    assert f"Trang «{excel.SHEET_TITLE}»" in str(refused.value)
+
+
+def bad_crc(data: bytes, name: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """``data`` with one byte of ``name``'s stored bytes changed: its CRC no longer matches."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    info = package.getinfo(name)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for item in package.infolist():
+            target.writestr(item.filename, package.read(item.filename))
+    raw = bytearray(out.getvalue())
+    stored = zipfile.ZipFile(io.BytesIO(bytes(raw))).getinfo(name)
+    start = stored.header_offset + 30 + len(stored.filename.encode())
+    body = raw[start:start + info.file_size]
+    at = start + body.index(b"<sheetData>") + 2  # a letter inside a tag name: still XML-like
+    raw[at] = ord("X")
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("kind", ["II.06a", "766"])
+def test_a_zip_entry_with_a_bad_crc_is_refused_with_a_message(upload_world, kind):
+    data = bad_crc(hostile(kind, worksheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')))
+    with pytest.raises(REFUSALS) as refused:
+        read_as(kind, data)
+    assert "bị hỏng" in refusal_text(refused)
+
+
+def test_a_bad_crc_through_the_web_upload_answers_a_page(client, upload_world):
+    client.force_login(upload_world)
+    file = io.BytesIO(bad_crc(filled_template()))
+    file.name = "crc.xlsx"
+    response = client.post("/bao-cao/tai-len/", {"file": file})
+    assert response.status_code == 200
+    assert "bị hỏng" in response.content.decode()
+
+
+def test_a_shared_string_table_of_millions_of_strings_is_refused_before_parsing(upload_world):
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+               b'org/spreadsheetml/2006/main">' + b"<si><t/></si>" * 5_000_000 + b"</sst>")
+    template = filled_template()
+    types = zipfile.ZipFile(io.BytesIO(template)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    data = replaced(template, xl__sharedStrings_xml=strings, **{"[Content_Types]_xml": types})
+    assert len(data) < 1024 * 1024
+    with Deadline(20), pytest.raises(excel.WorkbookInvalid) as refused, PeakMemory() as memory:
+        excel.read_workbook(io.BytesIO(data), size=len(data))
+    assert memory.seconds < 5 and memory.peak < MEMORY_LIMIT
+    assert "đoạn chữ" in str(refused.value)
+
+
+def test_a_sheet_under_a_name_without_xml_is_counted_and_an_image_is_not_mistaken_for_one(
+        upload_world):
+    data = filled_template()
+    package = zipfile.ZipFile(io.BytesIO(data))
+    rels = package.read("xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml",
+                                                                b"worksheets/data")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in package.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                body = rels if item.filename == "xl/_rels/workbook.xml.rels" else \
+                    package.read(item.filename)
+                target.writestr(item.filename, body)
+        target.writestr("xl/worksheets/data", EMPTY_CELLS)
+    with Deadline(20), pytest.raises(excel.WorkbookInvalid) as refused:
+        excel.read_workbook(io.BytesIO(out.getvalue()))
+    assert f"Trang «{excel.SHEET_TITLE}»" in str(refused.value)
+    # A picture in the package is not XML: skipped, the file is read as usual.
+    with_image = replaced(data, xl__media__image1_png=b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    sheets = excel.read_workbook(io.BytesIO(with_image), allowed=lambda unit: True)
+    assert [sheet.unit.code for sheet in sheets] == ["31564"]

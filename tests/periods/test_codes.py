@@ -72,3 +72,11 @@ def test_period_converter_routes_every_notation_and_nothing_else():
         assert resolve(url).kwargs == {"code": code}
     with pytest.raises(Resolver404):
         resolve("/ky/2024-Q7/")
+
+
+@pytest.mark.parametrize("code", ["0000-Q1", "0000", "0999-H1", "1899-Q4", "9999-Q4"])
+def test_a_year_whose_dates_do_not_exist_is_refused_like_bad_notation(code):
+    """0000-Q1 passed the notation, then had no dates and a code ("0-Q1") no URL takes."""
+    with pytest.raises(InvalidPeriodCode, match="năm phải từ 1900 đến 9998"):
+        PeriodSpec.parse(code)
+    assert PeriodSpec.parse("1900-Q1").previous().code == "1899-Q4"

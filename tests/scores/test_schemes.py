@@ -68,10 +68,10 @@ def test_a_broken_sheet_is_refused_with_the_cell_and_nothing_is_created(rows, me
 
 
 def test_a_renamed_header_or_a_file_that_is_not_a_workbook_is_refused():
-    with pytest.raises(SchemeInvalid, match="Dòng 1 phải là tiêu đề"):
+    with pytest.raises(SchemeInvalid, match="Trang «Sheet», dòng 1 phải là tiêu đề"):
         scheme_import(source=sheet(GOOD, header=("Code", "Title", "Max", "Part")), year=2024,
                       level=SchemeLevel.COMMUNE, name="x")
-    with pytest.raises(SchemeInvalid, match="không phải là tệp Excel"):
+    with pytest.raises(SchemeInvalid, match="tệp PDF .*không phải bảng tính Excel"):
         scheme_import(source=io.BytesIO(b"%PDF-1.7"), year=2024, level=SchemeLevel.COMMUNE,
                       name="x")
 
@@ -119,3 +119,19 @@ def test_the_par_scheme_command_imports_exports_and_copies(tmp_path):
     with pytest.raises(CommandError, match="Không có bộ chỉ số cấp huyện năm 2040"):
         call_command("par_scheme", "copy", "--year", "2040", "--level", "district",
                      "--to-year", "2041")
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (("1", "A", 20_000, "kết quả"), "Dòng 2, ô C2: điểm tối đa 20000 vượt giới hạn 9.999,99"),
+    (("1", "A", "1e400", "kết quả"), "Dòng 2, ô C2: điểm tối đa 1e400 vượt giới hạn"),
+    (("1", "A", "NaN", "kết quả"), "Dòng 2, ô C2: điểm tối đa phải là số dương"),
+    (("1", "A", "Infinity", "kết quả"), "Dòng 2, ô C2: điểm tối đa phải là số dương"),
+    (("1." * 15 + "1", "A", 10, "kết quả"), "Dòng 2, ô A2: mã dài quá 20 ký tự"),
+    (("1", "x" * 501, 10, "kết quả"), "Dòng 2, ô B2: nội dung dài quá 500 ký tự"),
+])
+def test_what_the_database_cannot_hold_is_refused_naming_the_cell(row, message):
+    """These were server errors (a numeric overflow, NaN compared, a value too long)."""
+    with pytest.raises(SchemeInvalid) as caught:
+        imported([row])
+    assert any(message in error for error in caught.value.errors), caught.value.errors
+    assert not ParScheme.objects.exists()

@@ -165,7 +165,7 @@ def test_a_long_indicator_sheet_is_read_and_an_endless_one_refused_with_what_to_
     with pytest.raises(sheets.SheetUnreadable) as refused:
         sheets.first_sheet(sheet([("31564", "1.1", 90)] * 2500), header)
     assert str(refused.value) == (
-        "Một trang tính trong tệp có hơn 1.000 dòng. Hãy chia số liệu thành nhiều tệp, mỗi tệp "
+        "Trang «Sheet»: Trang có hơn 1.000 dòng. Hãy chia số liệu thành nhiều tệp, mỗi tệp "
         "không quá 1.000 dòng (giữ dòng tiêu đề ở mỗi tệp), rồi tải lên lần lượt.")
 
 
