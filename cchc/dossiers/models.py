@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES, IDENTITIES, figure_errors
 from cchc.units.models import Level
@@ -106,7 +107,8 @@ class DossierReport(models.Model):
     #: The first submission: lateness and completeness count from it.
     submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     #: The latest submission (equal to ``submitted_at`` until the report is sent again).
-    last_submitted_at = models.DateTimeField(_("gửi lần cuối lúc"), null=True, blank=True)
+    last_submitted_at = models.DateTimeField(pgettext_lazy("báo cáo", "gửi lần cuối lúc"),
+                                             null=True, blank=True)
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
