@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -35,22 +37,25 @@ def remind_unsent(request: HttpRequest, unit_list: str, code: str,
     if not can_send_reminders(request.user, unit):
         raise PermissionDenied(_("Chỉ cơ quan phê duyệt (phòng, sở tiếp nhận báo cáo) được gửi "
                                  "nhắc các đơn vị chưa gửi báo cáo."))
-    back = redirect("dossiers:completeness", unit.unit_list, unit.code, period.code)
+    back = redirect(reverse("dossiers:completeness", args=[unit.unit_list, unit.code,
+                                                           period.code])
+                    + _kept_view(request.POST))
     if period.is_locked:
         messages.error(request, _("Kỳ %(period)s đã khoá, không nhận thêm báo cáo: không gửi "
                                   "nhắc.") % {"period": period.label})
         return back
     done = reminders_send_unsent(root=unit, period=period, today=timezone.localdate())
-    messages.success(request, ngettext(
-        "Đã gửi %(sent)s thư nhắc tới cán bộ các đơn vị chưa gửi báo cáo %(period)s.",
-        "Đã gửi %(sent)s thư nhắc tới cán bộ các đơn vị chưa gửi báo cáo %(period)s.",
-        done.sent) % {"sent": done.sent, "period": period.label})
+    if done.sent or not done.already:
+        messages.success(request, ngettext(
+            "Đã gửi %(sent)s thư nhắc tới cán bộ các đơn vị chưa gửi báo cáo %(period)s.",
+            "Đã gửi %(sent)s thư nhắc tới cán bộ các đơn vị chưa gửi báo cáo %(period)s.",
+            done.sent) % {"sent": done.sent, "period": period.label})
     if done.already:
         messages.info(request, ngettext(
             "Bỏ qua %(count)s thư: người nhận đã được nhắc về báo cáo này hôm nay (mỗi ngày "
-            "một lần).",
+            "một lần), không gửi lại.",
             "Bỏ qua %(count)s thư: người nhận đã được nhắc về báo cáo này hôm nay (mỗi ngày "
-            "một lần).", done.already) % {"count": done.already})
+            "một lần), không gửi lại.", done.already) % {"count": done.already})
     if done.failed:
         messages.error(request, ngettext(
             "%(count)s thư gửi không thành công (xem nhật ký thư nhắc); bấm gửi lại để thử "
@@ -64,3 +69,10 @@ def remind_unsent(request: HttpRequest, unit_list: str, code: str,
             "%(count)s đơn vị chưa gửi không có tài khoản nào có địa chỉ e-mail: hãy liên hệ "
             "trực tiếp.", done.unreachable_units) % {"count": done.unreachable_units})
     return back
+
+
+def _kept_view(posted) -> str:
+    """The completeness list's filter and sort, as the page that posted had them."""
+    kept = {key: posted[key] for key in ("trang-thai", "xep")
+            if posted.get(key, "").isalnum()}
+    return "?" + urlencode(kept) if kept else ""
