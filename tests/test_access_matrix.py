@@ -43,6 +43,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     # POSTed empty (a form of zeros): whoever may enter the unit's figures gets the JSON answer.
     "dossiers:outlier_check": row("302/302", "200/404", "403/404", "200/404", "403/403",
                                   "200/200"),
+    # POSTed empty: nothing chosen, back to the inbox with a message; only reports and flags
+    # awaiting the user's own review could ever be approved or checked there.
+    "dossiers:bulk_approve": row("302", "302", "302", "302", "302", "302"),
+    "dossiers:bulk_flag_check": row("302", "302", "302", "302", "302", "302"),
     "dossiers:history": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
     "dossiers:inbox": row("302", "200", "200", "200", "200", "200"),
     "dossiers:report": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
@@ -83,6 +87,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "publication:withdraw": row("302/302", "403/404", "403/404", "403/404", "403/403",
                                 "404/404"),
     # Only one's own reminders are listed: every signed-in user.
+    # POSTed: reminding the units not sent is for approving offices and administrators
+    # (access.can_send_reminders); unit staff and national bodies are refused.
+    "reminders:remind_unsent": row("302/302", "403/404", "302/404", "302/404", "403/403",
+                                   "302/302"),
     "reminders:mine": row("302", "200", "200", "200", "200", "200"),
     "reports:dashboard": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
     "reports:national_csv": row("302/302", "404/404", "404/404", "404/404", "200/200", "200/200"),

@@ -220,6 +220,20 @@ def entering_bars_approval(user, unit: AdministrativeUnit, period_end) -> bool:
     return not settings.CCHC_ALLOW_SELF_APPROVAL and can_review(user, unit, period_end)
 
 
+def can_send_reminders(user, unit: AdministrativeUnit) -> bool:
+    """Whether ``user`` may remind, from ``unit``'s completeness list, the units below it that
+    have not sent their report: an approving office (a reviewer or the provincial office, with
+    the review permission) whose scope holds ``unit``, or an administrator. Unit staff and
+    national bodies may not."""
+    if not user.has_perm(REVIEW):
+        return False
+    if is_administrator(user):
+        return True
+    profile = _profile_with_unit(user)
+    return (profile is not None and profile.role in APPROVER_ROLES
+            and unit.is_within(profile.unit))
+
+
 def can_approve(user, report) -> bool:
     return not approval_refusal(user, report)
 

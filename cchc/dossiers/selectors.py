@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cchc.accounts.access import approval_refusal, can_reopen, can_review, units_in_scope
 from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
@@ -200,6 +202,25 @@ class DueReport:
             return self.report.is_late
         return self.period.is_past_deadline()
 
+    @property
+    def days_left(self) -> int:
+        """Days from today to the deadline: negative once it has passed."""
+        return (self.period.deadline - timezone.localdate()).days
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
+
+    @property
+    def status_key(self) -> str:
+        """One of ``COMPLETENESS_STATUSES``: what the completeness list filters and sorts by
+        ("late" is a sent or approved report sent after the deadline)."""
+        if self.report is None:
+            return "missing"
+        if self.is_submitted and self.report.is_late:
+            return "late"
+        return self.report.status
+
 
 def report_for(unit, period) -> DossierReport | None:
     return (DossierReport.objects.select_related("unit", "period", "updated_by", "approved_by",
@@ -260,6 +281,44 @@ def reopen_requests(user) -> list[DossierReport]:
     return [report for report in candidates if can_reopen(user, report)]
 
 
+def open_flags_awaiting(reports: list[DossierReport]) -> list:
+    """The open outlier flags of ``reports`` (the inbox's), by report then form order: one
+    query; each flag's ``report`` is the inbox's own object."""
+    from cchc.quality.models import OutlierFlag
+
+    by_pk = {report.pk: report for report in reports}
+    flags = list(OutlierFlag.objects.filter(report_id__in=list(by_pk), status=FlagStatus.OPEN)
+                 .select_related("field").order_by("report_id", "field__position", "column"))
+    for flag in flags:
+        flag.report = by_pk[flag.report_id]
+    order = {pk: index for index, pk in enumerate(by_pk)}
+    return sorted(flags, key=lambda flag: order[flag.report_id])
+
+
+def unit_notices(due: list[DueReport]) -> list[tuple[DueReport, ReportEvent]]:
+    """What the unit's staff must see first on their home page: each returned report with the
+    return (or reopening) that sent it back, and each approved report whose reopen request was
+    declined, with the decline; the last word of each, in one query."""
+    reports = {row.report.pk: row for row in due if row.report is not None
+               and row.report.status in (ReportStatus.RETURNED, ReportStatus.APPROVED)}
+    if not reports:
+        return []
+    events = (ReportEvent.objects.filter(report_id__in=list(reports), action__in=(
+        ReportAction.RETURNED, ReportAction.REOPENED, ReportAction.REOPEN_DECLINED))
+        .select_related("user").order_by("report_id", "-at", "-pk").distinct("report_id"))
+    notices = []
+    for event in events:
+        row = reports[event.report_id]
+        returned = row.report.status == ReportStatus.RETURNED and event.action != \
+            ReportAction.REOPEN_DECLINED
+        declined = (row.report.status == ReportStatus.APPROVED and not row.report.reopen_pending
+                    and event.action == ReportAction.REOPEN_DECLINED)
+        if returned or declined:
+            notices.append((row, event))
+    order = [row.report.pk for row in due if row.report is not None]
+    return sorted(notices, key=lambda notice: order.index(notice[0].report.pk))
+
+
 def last_word(report: DossierReport | None) -> ReportEvent | None:
     """The latest return, reopening or declined reopening of ``report``: what its unit was last
     told (shown on the report page while it still applies)."""
@@ -268,6 +327,18 @@ def last_word(report: DossierReport | None) -> ReportEvent | None:
     return (report.events.filter(action__in=(ReportAction.RETURNED, ReportAction.REOPENED,
                                              ReportAction.REOPEN_DECLINED))
             .select_related("user").first())
+
+
+#: The statuses of the completeness list, in the order it sorts them: who owes most first.
+COMPLETENESS_STATUSES = {
+    "missing": _lazy("Chưa nhập"),
+    "draft": _lazy("Bản nháp"),
+    "returned": _lazy("Bị trả lại"),
+    "submitted": _lazy("Đã gửi"),
+    "late": _lazy("Nộp muộn"),
+    "approved": _lazy("Đã duyệt"),
+}
+COMPLETENESS_SORTS = {"code": _lazy("Mã đơn vị"), "status": _lazy("Trạng thái")}
 
 
 @dataclass
@@ -297,6 +368,15 @@ class Completeness:
     @property
     def approved(self) -> int:
         return self.count(lambda r: r.report is not None and r.report.status == "approved")
+
+    def shown(self, status: str = "", sort: str = "code") -> list[DueReport]:
+        """The rows of one status (all for ""), in code order or by status
+        (``COMPLETENESS_STATUSES``' order, then code order): in Python, no query."""
+        rows = [row for row in self.rows if not status or row.status_key == status]
+        if sort == "status":
+            order = list(COMPLETENESS_STATUSES)
+            rows.sort(key=lambda row: order.index(row.status_key))  # stable: codes stay sorted
+        return rows
 
 
 def units_due(root: AdministrativeUnit, period: ReportingPeriod):

@@ -5,6 +5,8 @@ from cchc.dossiers import views
 app_name = "dossiers"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("phe-duyet/", views.bulk_approve, name="bulk_approve"),
+    path("kiem-tra-canh-bao/", views.bulk_flag_check, name="bulk_flag_check"),
     path("tai-len/", views.upload, name="upload"),
     path("tai-len/xac-nhan/", views.upload_confirm, name="upload_confirm"),
     path("<code:unit_list>/<code:code>/<period:period>/", views.report, name="report"),

@@ -22,6 +22,7 @@ from cchc.accounts.access import (
     can_reopen,
     can_request_reopen,
     can_review,
+    can_send_reminders,
     get_unit_for_user,
     profile_of,
 )
@@ -289,13 +290,93 @@ def inbox(request: HttpRequest) -> HttpResponse:
     profile = profile_of(request.user)
     unit = profile.unit if profile else None
     today = timezone.localdate()
+    due = selectors.due_quarters(unit, today) if unit else []
+    awaiting = selectors.reports_awaiting_review(request.user)
     return render(request, "dossiers/inbox.html", {
-        "unit": unit,
-        "due": selectors.due_quarters(unit, today) if unit else [],
-        "awaiting": selectors.reports_awaiting_review(request.user),
+        "unit": unit, "due": due, "notices": selectors.unit_notices(due),
+        "awaiting": awaiting, "awaiting_flags": selectors.open_flags_awaiting(awaiting),
+        "approvable": sum(1 for report in awaiting if not report.approval_refusal),
         "reopen_requests": selectors.reopen_requests(request.user),
         "successors": unit_successors(unit) if unit else [],
     })
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+def bulk_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the reports ticked in the inbox, each through ``report_approve`` in its own
+    transaction (a refusal — four-eyes, a version changed meanwhile — leaves the others
+    approved), then say which were approved and which refused, and why."""
+    chosen = [pk for pk in request.POST.getlist("report") if pk.isdigit()]
+    reports = {r.pk: r for r in selectors.reports_awaiting_review(request.user)}
+    if not chosen:
+        messages.error(request, _("Chưa chọn báo cáo nào: hãy đánh dấu các báo cáo cần phê "
+                                  "duyệt trong danh sách «Chờ bạn kiểm tra, phê duyệt»."))
+    for pk in dict.fromkeys(int(pk) for pk in chosen):
+        report = reports.get(pk)
+        if report is None:
+            messages.error(request, _("Một báo cáo đã chọn không còn chờ bạn phê duyệt (đã được "
+                                      "duyệt, trả lại hoặc sửa): hãy xem lại danh sách."))
+            continue
+        name = _("%(unit)s, %(period)s") % {"unit": report.unit.name,
+                                            "period": report.period.label}
+        version = posted_version({"version": request.POST.get(f"version-{pk}")}, -1)
+        try:
+            services.report_approve(user=request.user, report=report,
+                                    expected_version=-1 if version is None else version)
+        except (services.ReportConflict, services.ReportRefused) as refusal:
+            messages.error(request, _("Chưa duyệt %(report)s: %(why)s") % {
+                "report": name, "why": refusal})
+        else:
+            messages.success(request, _("Đã phê duyệt %(report)s.") % {"report": name})
+    return redirect("dossiers:inbox")
+
+
+@require_POST
+def bulk_flag_check(request: HttpRequest) -> HttpResponse:
+    """Mark the outlier flags ticked in the inbox as checked, each through
+    ``quality.services.flag_check`` with its own note (or the common note), each in its own
+    transaction. Asked by ``static/js/inbox.js`` (JSON: what was checked, what refused and why)
+    or by the form itself without JavaScript (messages, back to the inbox)."""
+    common = request.POST.get("note", "").strip()
+    reports = {r.pk: r for r in selectors.reports_awaiting_review(request.user)}
+    flags = {flag.pk: flag for flag in selectors.open_flags_awaiting(list(reports.values()))}
+    checked, refused = [], []
+    chosen = [pk for pk in request.POST.getlist("flag") if pk.isdigit()]
+    if not chosen:
+        refused.append({"flag": None, "message": _(
+            "Chưa chọn số liệu bất thường nào: hãy đánh dấu các ô cần xác nhận đã kiểm tra.")})
+    for pk in dict.fromkeys(int(pk) for pk in chosen):
+        flag = flags.get(pk)
+        if flag is None:
+            refused.append({"flag": pk, "message": _(
+                "Không tìm thấy cảnh báo này (số liệu có thể vừa được sửa, hoặc đã kiểm tra): "
+                "hãy tải lại trang.")})
+            continue
+        where = _("%(unit)s, %(period)s – «%(field)s», cột %(column)s") % {
+            "unit": flag.report.unit.name, "period": flag.report.period.label,
+            "field": flag.field.name, "column": flag.column_number}
+        try:
+            quality_services.flag_check(
+                user=request.user, flag=flag,
+                note=request.POST.get(f"note-{pk}", "").strip() or common)
+        except quality_services.FlagRefused as refusal:
+            refused.append({"flag": pk, "message": _("%(where)s: %(why)s") % {
+                "where": where, "why": refusal}})
+        else:
+            checked.append({"flag": pk, "message": _("Đã ghi nhận đã kiểm tra: %(where)s.") % {
+                "where": where}})
+    if _wants_json(request):
+        return JsonResponse({"checked": checked, "refused": refused},
+                            status=200 if checked or not refused else 400)
+    for item in checked:
+        messages.success(request, item["message"])
+    for item in refused:
+        messages.error(request, item["message"])
+    return redirect(reverse("dossiers:inbox") + "#flags-title")
 
 
 def completeness(request: HttpRequest, unit_list: str, code: str,
@@ -309,9 +390,16 @@ def completeness(request: HttpRequest, unit_list: str, code: str,
         chosen = quarters[0] if quarters else None
     if chosen is None:
         raise Http404
+    status = request.GET.get("trang-thai", "")
+    status = status if status in selectors.COMPLETENESS_STATUSES else ""
+    sort = request.GET.get("xep", "code")
+    sort = sort if sort in selectors.COMPLETENESS_SORTS else "code"
+    found = selectors.completeness(unit, chosen)
     return render(request, "dossiers/completeness.html", {
-        "unit": unit, "period": chosen, "quarters": quarters,
-        "completeness": selectors.completeness(unit, chosen),
+        "unit": unit, "period": chosen, "quarters": quarters, "completeness": found,
+        "rows": found.shown(status, sort), "status": status, "sort": sort,
+        "statuses": selectors.COMPLETENESS_STATUSES, "sorts": selectors.COMPLETENESS_SORTS,
+        "may_remind": can_send_reminders(request.user, unit) and not chosen.is_locked,
     })
 
 

@@ -99,6 +99,29 @@ def deadline_reminders_due(today: datetime.date) -> list[DeadlineDue]:
     return due
 
 
+def unsent_reminders_due(root: AdministrativeUnit, period: ReportingPeriod,
+                         today: datetime.date) -> tuple[list[DeadlineDue], int]:
+    """The deadline reminders to the staff of every unit of ``root``'s completeness list
+    (``dossiers.selectors.units_due``) that has not sent ``period``'s report, sent on request
+    from that list; and how many such units have nobody to send to. Kind and days as the
+    schedule would say on ``today`` (before the deadline, or after it). Three queries."""
+    from cchc.dossiers.selectors import units_due
+
+    units = units_due(root, period)
+    sent = DossierReport.objects.filter(period=period, status__in=COUNTED_STATUSES)
+    unsent_units = set(units.exclude(pk__in=sent.values("unit_id")).values_list("pk", flat=True))
+    profiles = list(_reachable_profiles()
+                    .filter(unit_id__in=unsent_units, user__in=_holders_of(SUBMIT))
+                    .order_by("unit__code", "user__username"))
+    reports = {r.unit_id: r for r in DossierReport.objects.filter(
+        period=period, unit_id__in=[p.unit_id for p in profiles])}
+    days = (period.deadline - today).days
+    kind = ReminderKind.BEFORE_DEADLINE if days >= 0 else ReminderKind.AFTER_DEADLINE
+    due = [DeadlineDue(kind, p.user, p.unit, period, abs(days), reports.get(p.unit_id))
+           for p in profiles]
+    return due, len(unsent_units - {p.unit_id for p in profiles})
+
+
 def start_of(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of ``day``, local time."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))

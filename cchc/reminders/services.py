@@ -22,7 +22,11 @@ from django.utils import timezone, translation
 
 from cchc.reminders import emails
 from cchc.reminders.models import Outcome, Reminder, ReminderKind
-from cchc.reminders.selectors import deadline_reminders_due, review_reminders_due
+from cchc.reminders.selectors import (
+    deadline_reminders_due,
+    review_reminders_due,
+    unsent_reminders_due,
+)
 
 logger = logging.getLogger("cchc.reminders")
 
@@ -43,15 +47,19 @@ class ReminderSummary:
         return sum(self.failed.values())
 
 
+def _deadline_rows(dues, today: datetime.date) -> list[Reminder]:
+    return [
+        Reminder(recipient=due.user, address=due.user.email, kind=due.kind,
+                 period=due.period, unit=due.unit, day=today,
+                 subject=emails.deadline_subject(due), body=emails.deadline_body(due))
+        for due in dues
+    ]
+
+
 def _planned(today: datetime.date) -> list[Reminder]:
     """The log rows of every reminder due on ``today``, not saved, with their text."""
     with translation.override(settings.LANGUAGE_CODE):
-        rows = [
-            Reminder(recipient=due.user, address=due.user.email, kind=due.kind,
-                     period=due.period, unit=due.unit, day=today,
-                     subject=emails.deadline_subject(due), body=emails.deadline_body(due))
-            for due in deadline_reminders_due(today)
-        ]
+        rows = _deadline_rows(deadline_reminders_due(today), today)
         rows += [
             Reminder(recipient=due.user, address=due.user.email,
                      kind=ReminderKind.AWAITING_REVIEW, day=today,
@@ -67,8 +75,37 @@ def _key(row: Reminder) -> tuple:
 
 def reminders_send(*, today: datetime.date, dry_run: bool = False) -> ReminderSummary:
     """Send every reminder due on ``today`` that has not been sent for that day yet."""
-    summary = ReminderSummary(day=today, dry_run=dry_run)
-    planned = _planned(today)
+    return _send(_planned(today), ReminderSummary(day=today, dry_run=dry_run))
+
+
+@dataclass
+class UnsentSummary:
+    """What a reminder from the completeness list did: e-mails sent, skipped (already sent to
+    that person for that unit and quarter today, by the schedule or an earlier click), failed,
+    and units without any account to send to."""
+
+    sent: int
+    already: int
+    failed: int
+    unreachable_units: int
+
+
+def reminders_send_unsent(*, root, period, today: datetime.date) -> UnsentSummary:
+    """Remind the staff of every unit of ``root``'s completeness list that has not sent
+    ``period``'s report, now: the schedule's e-mail (before or after the deadline), through
+    the same log, so nobody gets the same reminder twice on a day (``_send``). Who may ask is
+    the view's to check (``access.can_send_reminders``)."""
+    dues, unreachable = unsent_reminders_due(root, period, today)
+    with translation.override(settings.LANGUAGE_CODE):
+        planned = _deadline_rows(dues, today)
+    summary = _send(planned, ReminderSummary(day=today))
+    return UnsentSummary(sum(summary.sent.values()), sum(summary.already.values()),
+                         summary.total_failed, unreachable)
+
+
+def _send(planned: list[Reminder], summary: ReminderSummary) -> ReminderSummary:
+    """Send the planned rows not logged for their day yet (or failed earlier that day)."""
+    today, dry_run = summary.day, summary.dry_run
     logged = {_key(row): row for row in Reminder.objects.filter(day=today)}
     if dry_run:
         for row in planned:

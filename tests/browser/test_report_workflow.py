@@ -23,7 +23,8 @@ def open_report(page, unit_name, period_label):
     open_menu(page, "Việc cần làm")
     row = page.get_by_role("row").filter(has_text=period_label) if unit_name is None else \
         page.get_by_role("row").filter(has_text=unit_name).filter(has_text=period_label)
-    row.get_by_role("link").click()
+    # The first matching row: the inbox's flag table below names the same unit and quarter.
+    row.get_by_role("link").first.click()
 
 
 def type_row(page, field_name, values):
