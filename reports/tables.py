@@ -52,7 +52,7 @@ class MissingLastRows(TableListData):
 
 
 def _kpi_key(name: str):
-    return lambda row: row.values[name] if row.has_figures else None
+    return lambda row: row.kpi_value(name) if row.has_figures else None
 
 
 #: A ranking row's value in each sortable column: no rank, no figures, or a rate without a
