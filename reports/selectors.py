@@ -488,10 +488,12 @@ def ranked_counts(unit_ids: list[int], period: ReportingPeriod, kpi_key: str,
                                                                      strict=True))
            + f" FROM {DossierRollup._meta.db_table} r "
            f"JOIN {ReportingPeriod._meta.db_table} p ON p.id = r.period_id "
-           f"WHERE r.scope = %s AND r.unit_id = ANY(%s) AND p.code = ANY(%s){grouped}"
+           # a hash join on the ids (a probe of the unit index per id is twice as slow)
+           "JOIN unnest(%s::integer[]) AS ranked(id) ON ranked.id = r.unit_id "
+           f"WHERE r.scope = %s AND p.code = ANY(%s){grouped}"
            ") counts) valued")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, scope, list(unit_ids), codes])
+        cursor.execute(sql, [*params, list(unit_ids), scope, codes])
         if not with_counts:
             return {pk: (None, rank) for pk, _none, rank in cursor.fetchall()}
         return {pk: (tuple(counts), rank) for pk, *counts, rank in cursor.fetchall()}
