@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, figure_errors
+from cchc.dossiers.widgets import FigureInput
 
 TOTALS = {identity.total: identity.parts for identity in IDENTITIES[:3]}
 PART_FIELDS = tuple(part for parts in TOTALS.values() for part in parts)
@@ -40,7 +41,7 @@ class LineForm(forms.Form):
                     "min_value": _("%(where)s: không được âm.") % {"where": where},
                     "max_value": _("%(where)s: số quá lớn, kiểm tra lại.") % {"where": where},
                 },
-                widget=forms.NumberInput(attrs={
+                widget=FigureInput(attrs={
                     "min": 0, "step": 1, "inputmode": "numeric", "class": "form-control "
                     "form-control-sm num", "data-column": name,
                     "aria-label": f"{field.name} – {column.number} {column.label}",
