@@ -7,8 +7,10 @@ templates; no network), median and p95, beside the time of the bare SQL that ret
 numbers (the 12 counts per unit for the period and the previous one, summed from the lines —
 what the page could not do faster than). Target: page ≤ 1.5 × SQL + 50 ms. The rankings are
 cached under their figures' versions (``reports/caching.py``): the 50 requests are served from
-the cache after the first; a "cold" median of 10 requests, each made right after the period's
-figures were marked changed, shows the cost of recomputing (the first visit after an approval).
+the cache after the first ("warm"); a "cold" median of 10 requests, each made right after the
+period's figures were marked changed, is the cost of recomputing (the first visit after an
+approval: at a deadline, every approval makes the period's rankings cold). Both are reported,
+each against the same target.
 
 * ranking of every commune of the largest province (Thanh Hóa, 547 communes, 2024-Q4);
 * national ranking of every district (696, 2024-Q4);
@@ -168,15 +170,20 @@ def server_times(results: list[Result]) -> None:
         page = timed(get)
         cold = [cold_get() for _ in range(COLD_REQUESTS)]
         sql = timed(lambda unit_ids=unit_ids, period=period: bare_sql(unit_ids, period))
-        median, floor = statistics.median(page), statistics.median(sql)
+        median, floor, cold_median = (statistics.median(page), statistics.median(sql),
+                                      statistics.median(cold))
         target = 1.5 * floor + 0.050
+        name = f"{label} ({len(unit_ids):,} units)"
         results.append(Result(
-            "pages", f"{label} ({len(unit_ids):,} units), median of {REQUESTS}",
+            "pages", f"{name}, warm (cached), median of {REQUESTS}",
             median * 1000, "ms", "bare SQL of the same numbers", floor * 1000,
             f"≤ 1.5 × SQL + 50 ms = {target * 1000:.1f} ms", median <= target,
-            f"p95 {p95(page) * 1000:.1f} ms; cold (recomputed) median "
-            f"{statistics.median(cold) * 1000:.1f} ms, "
-            f"{'within' if statistics.median(cold) <= target else 'over'} the target"))
+            f"p95 {p95(page) * 1000:.1f} ms"))
+        results.append(Result(
+            "pages", f"{name}, cold (figures just changed), median of {COLD_REQUESTS}",
+            cold_median * 1000, "ms", "bare SQL of the same numbers", floor * 1000,
+            f"≤ 1.5 × SQL + 50 ms = {target * 1000:.1f} ms", cold_median <= target,
+            f"max {max(cold) * 1000:.1f} ms"))
 
 
 def free_port() -> int:
@@ -240,6 +247,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration per page")
     parser.add_argument("--json", help="also write the results to this file (bench/run.py)")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="only the server times, without wrk (a short focused run)")
     args = parser.parse_args()
     ensure_data()
     print(f"national data set on PostgreSQL: "
@@ -248,7 +257,8 @@ def main() -> None:
           f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
     results: list[Result] = []
     server_times(results)
-    throughput(args.seconds, results)
+    if not args.pages_only:
+        throughput(args.seconds, results)
     print(text_table(results))
     if args.json:
         write_json(results, args.json)

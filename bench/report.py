@@ -47,7 +47,8 @@ def read_json(path: str | Path) -> list[Result]:
 def _number(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
-    digits = 0 if unit == "req/s" and value >= 100 else 1 if unit in ("ms", "req/s") else 2
+    digits = 0 if (unit == "req/s" and value >= 100) or unit == "requests" else \
+        1 if unit in ("ms", "req/s") else 2
     return f"{value:,.{digits}f} {unit}"
 
 

@@ -5,7 +5,11 @@ Runs, each in its own process, on the PostgreSQL database named by ``DATABASE_UR
 and loaded with the national demo data when missing, about 3 minutes):
 
 * ``bench/national.py``: server time of the heavy pages beside the bare SQL of the same
-  numbers; requests per second of the rankings beside a trivial page under wrk and gunicorn;
+  numbers, warm (cached) and cold (just after their figures changed); requests per second of
+  the rankings beside a trivial page under wrk and gunicorn;
+* ``bench/forms.py``: server time of the entry form and the review page (target 50 ms);
+* ``bench/load.py``: 50 users for 5 minutes (locust) against gunicorn with 2 workers: failed
+  requests (target 0) and the p95 of every response (target 500 ms), and each page's p95;
 * ``bench/import_workbook.py``: importing a 66,000-row province workbook beside parsing it;
 * ``bench/export.py``: the summary workbook beside tablib and a bare openpyxl loop.
 
@@ -76,12 +80,14 @@ def postgres_version() -> str:
         return connection.execute("SHOW server_version").fetchone()[0].split()[0]
 
 
-def run(script: str, *arguments: str) -> list:
+def run(script: str, *arguments: str, check: bool = True) -> list:
+    """The script's results; ``check=False`` for a script whose exit status is a verdict
+    already in its results (``load.py`` exits 1 when a request failed)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     print(f"\n=== {script} {' '.join(arguments)} ===", flush=True)
     subprocess.run([sys.executable, str(HERE / script), *arguments, "--json", out],
-                   cwd=ROOT, check=True)
+                   cwd=ROOT, check=check)
     results = read_json(out)
     os.unlink(out)
     return results
@@ -108,6 +114,9 @@ def main() -> None:
     ensure_database(url)
     started = datetime.datetime.now(datetime.UTC)
     results = run("national.py", "--seconds", "3" if args.quick else "15")
+    results += run("forms.py")
+    results += run("load.py", *(["--users", "20", "--minutes", "0.5"] if args.quick else []),
+                   check=False)
     results += run("import_workbook.py", "--rows", "2000" if args.quick else "66000")
     results += run("export.py", *(["--rows", "2000", "--repeat", "1"] if args.quick else []))
     header = (f"**Run:** {started:%Y-%m-%d %H:%M} UTC, `make bench`"

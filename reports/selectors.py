@@ -7,11 +7,18 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q
 
 from cchc.dossiers.columns import FIELD_NAMES
-from cchc.dossiers.models import DossierReport, ProcedureField, deadline_passes_at
+from cchc.dossiers.models import (
+    DossierReport,
+    DossierRollup,
+    ProcedureField,
+    deadline_passes_at,
+)
 from cchc.dossiers.scopes import (
     OWN,
     SUBTREE,
@@ -20,11 +27,18 @@ from cchc.dossiers.scopes import (
     scope_description,
     scope_label,
 )
-from cchc.dossiers.selectors import COUNTED_STATUSES, counted_reports, totals_series
+from cchc.dossiers.selectors import (
+    COUNTED_STATUSES,
+    FLOW_FIELDS,
+    OPENING_STOCK,
+    _quarter_codes,
+    counted_reports,
+    totals_series,
+)
 from cchc.periods.models import PeriodKind, ReportingPeriod
-from cchc.ranking import competition_ranks, unranked_last
+from cchc.ranking import unranked_last
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, Succession, UnitList
-from reports.kpis import KPIS, kpi_values
+from reports.kpis import KPIS, RECEIVED_IN_PERIOD, kpi_values
 
 EMPTY = dict.fromkeys(FIELD_NAMES, 0)
 
@@ -283,9 +297,17 @@ class RankRow:
 
     @cached_property
     def values(self) -> dict:
-        """Every KPI of the row, computed when first shown or sorted on (a page shows 50 rows
-        of thousands)."""
-        return kpi_values(self.totals)
+        """Every KPI of the row, computed when first shown (a page shows 50 rows of
+        thousands)."""
+        return {key: self.kpi_value(key) for key in KPIS}
+
+    def kpi_value(self, key: str):
+        """One KPI of the row, computed once: sorting thousands of rows by a column computes
+        that column only."""
+        computed = self.__dict__.setdefault("_kpi_values", {})
+        if key not in computed:
+            computed[key] = KPIS[key].value(self.totals)
+        return computed[key]
 
     @property
     def rank_key(self) -> int:
@@ -355,6 +377,28 @@ def national_units(unit_list: str, period: ReportingPeriod, level: int):
             .as_of(period.end).select_related("parent").order_by("code"))
 
 
+class RankedUnit(NamedTuple):
+    """What a ranking page shows, searches and filters of a unit, without a model instance
+    per unit (a national ranking lists 3,321 communes, a page shows 50)."""
+
+    pk: int
+    code: str
+    name: str
+    short_name: str
+    search_name: str
+    unit_list: str
+    level: int
+    parent_id: int | None
+    province_id: int | None
+
+
+def ranked_units(units) -> list[RankedUnit]:
+    """``units`` (a queryset) as ``RankedUnit`` rows, in its order: one query, no model
+    instances."""
+    return [RankedUnit._make(row) for row in
+            units.select_related(None).values_list(*RankedUnit._fields)]
+
+
 @dataclass
 class UnitRow:
     """One unit's figures for a period: the 12 counts, every KPI, and whether it filed."""
@@ -388,26 +432,92 @@ def unit_rows(units, period: ReportingPeriod, scope: str = OWN) -> list[UnitRow]
 RankFigures = dict[int, tuple[tuple[int, ...] | None, int | None, int | None]]
 
 
+def _counts_sql(codes: list[str]) -> tuple[list[str], list[str]]:
+    """The 12 counts of a period made of the quarters ``codes`` as SQL expressions over the
+    rollups ``r`` joined to their periods ``p``, in ``FIELD_NAMES`` order, and their
+    parameters: a quarter's as they are, a longer period's as ``combine_quarters`` derives
+    them (flows summed, (6) of the first quarter, (11)-(13) of the last, (3) recomputed)."""
+    if len(codes) == 1:
+        return [f"r.{name}" for name in FIELD_NAMES], []
+
+    def part(name):
+        if name in FLOW_FIELDS:
+            return f"SUM(r.{name})", []
+        quarter = codes[0] if name == OPENING_STOCK else codes[-1]
+        return f"SUM(CASE WHEN p.code = %s THEN r.{name} ELSE 0 END)", [quarter]
+
+    columns, params = [], []
+    for name in FIELD_NAMES:
+        if name == "received_total":  # (3) = (4) + (5a) + (5b) + (6)
+            parts = [part(n) for n in (*RECEIVED_IN_PERIOD, OPENING_STOCK)]
+            sql, args = " + ".join(p for p, _a in parts), [a for _p, a in parts for a in a]
+        else:
+            sql, args = part(name)
+        columns.append(f"({sql})::bigint")
+        params += args
+    return columns, params
+
+
+def ranked_counts(unit_ids: list[int], period: ReportingPeriod, kpi_key: str,
+                  scope: str = OWN, *, with_counts: bool = True
+                  ) -> dict[int, tuple[tuple[int, ...] | None, int | None]]:
+    """Unit id -> (its 12 counts for ``period`` in ``scope``, in ``FIELD_NAMES`` order, or
+    None unless ``with_counts``; its rank by the KPI) for the units of ``unit_ids`` with
+    figures, in ONE query over the rollups: the counts as ``totals_series`` gives them, the
+    KPI as ``Kpi.value`` computes it and the rank by ``RANK() OVER`` (ties share a rank, the
+    next skips: 1, 2, 2, 4), so that the database ranks and Python only shows. A unit whose
+    KPI has no value (a rate over 0) is unranked.
+
+    The KPI is compared exactly: a count as it is, a rate as ``numeric`` with 30 decimals
+    (Python's ``Decimal`` keeps 28 digits; two different ratios of counts below 10¹² differ
+    long before either limit, and equal ones are equal in both)."""
+    kpi = KPIS[kpi_key]
+    codes = _quarter_codes(period)
+    columns, params = _counts_sql(codes)
+    numerator = " + ".join(kpi.numerator)
+    if kpi.is_rate:
+        denominator = " + ".join(kpi.denominator)
+        value = (f"CASE WHEN {denominator} = 0 THEN NULL "
+                 f"ELSE ({numerator})::numeric(60, 30) / ({denominator}) END")
+    else:
+        value = numerator
+    direction = "DESC" if kpi.higher_is_better else "ASC"
+    grouped = " GROUP BY r.unit_id" if len(codes) > 1 else ""
+    shown = ", ".join(FIELD_NAMES) if with_counts else "NULL"
+    sql = (f"SELECT unit_id, {shown}, CASE WHEN kpi_value IS NULL THEN NULL "
+           f"ELSE RANK() OVER (ORDER BY kpi_value {direction} NULLS LAST) END "
+           f"FROM (SELECT *, {value} AS kpi_value FROM ("
+           f"SELECT r.unit_id, "
+           + ", ".join(f"{column} AS {name}" for column, name in zip(columns, FIELD_NAMES,
+                                                                     strict=True))
+           + f" FROM {DossierRollup._meta.db_table} r "
+           f"JOIN {ReportingPeriod._meta.db_table} p ON p.id = r.period_id "
+           # a hash join on the ids (a probe of the unit index per id is twice as slow)
+           "JOIN unnest(%s::integer[]) AS ranked(id) ON ranked.id = r.unit_id "
+           f"WHERE r.scope = %s AND p.code = ANY(%s){grouped}"
+           ") counts) valued")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, list(unit_ids), scope, codes])
+        if not with_counts:
+            return {pk: (None, rank) for pk, _none, rank in cursor.fetchall()}
+        return {pk: (tuple(counts), rank) for pk, *counts, rank in cursor.fetchall()}
+
+
 def ranking_figures(unit_ids: list[int], period: ReportingPeriod,
                     previous: ReportingPeriod | None, kpi_key: str,
                     scope: str = OWN) -> RankFigures:
     """The counts and ranks of ``unit_ids`` by a KPI of their figures in ``scope``: ties share
     a rank and the next rank skips (1, 2, 2, 4); ranks in ``previous`` (the previous period of
-    the same kind) for the same units. Two aggregate queries; only the chosen KPI is
-    computed."""
-    kpi = KPIS[kpi_key]
-    current = {pk: totals for (_code, pk), totals in
-               totals_series(unit_ids, [period], key="report__unit_id", scope=scope).items()}
-    ranks = competition_ranks({pk: kpi.value(t) for pk, t in current.items()},
-                              descending=kpi.higher_is_better)
+    the same kind) for the same units. Two queries, ranked by the database
+    (``ranked_counts``)."""
+    current = ranked_counts(unit_ids, period, kpi_key, scope)
     previous_ranks = {}
     if previous is not None:
-        before = totals_series(unit_ids, [previous], key="report__unit_id", scope=scope)
-        previous_ranks = competition_ranks(
-            {pk: kpi.value(totals) for (_code, pk), totals in before.items()},
-            descending=kpi.higher_is_better)
-    return {pk: (tuple(current[pk][name] for name in FIELD_NAMES) if pk in current else None,
-                 ranks.get(pk), previous_ranks.get(pk)) for pk in unit_ids}
+        previous_ranks = {pk: rank for pk, (_none, rank) in ranked_counts(
+            unit_ids, previous, kpi_key, scope, with_counts=False).items()}
+    return {pk: (current[pk][0] if pk in current else None,
+                 current[pk][1] if pk in current else None, previous_ranks.get(pk))
+            for pk in unit_ids}
 
 
 def ranking(units, period: ReportingPeriod, kpi_key: str,

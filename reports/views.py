@@ -117,11 +117,15 @@ def _ranking_page(request, ranked_set: tuple, period, previous, units, filters) 
                              period.code, kpi_key, figures_scope,
                              caching.figures_stamp(period, previous))
     def ranked():
+        # Light rows (no model instance per unit) and the ranks from the database: what the
+        # page shows of its 50 rows is computed when rendered (``RankRow.values``).
+        rows = selectors.ranked_units(units)
+
         def compute():
-            return selectors.ranking_figures(list(units.values_list("pk", flat=True)), period,
-                                             previous, kpi_key, figures_scope)
+            return selectors.ranking_figures([unit.pk for unit in rows], period, previous,
+                                             kpi_key, figures_scope)
         figures = caching.cached(base, compute) if caching.cacheable(filters) else compute()
-        return selectors.ranking(units, period, kpi_key, figures, previous=previous,
+        return selectors.ranking(rows, period, kpi_key, figures, previous=previous,
                                  scope=figures_scope)
 
     result = SimpleLazyObject(ranked)

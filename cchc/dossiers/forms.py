@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT, figure_errors
+from cchc.dossiers.widgets import FigureInput
 from cchc.formatting import format_count
 
 TOTALS = {identity.total: identity.parts for identity in IDENTITIES[:3]}
@@ -43,7 +44,7 @@ class LineForm(forms.Form):
                                    "tra lại.") % {"where": where,
                                                   "limit": format_count(MAX_COUNT)},
                 },
-                widget=forms.NumberInput(attrs={
+                widget=FigureInput(attrs={
                     "min": 0, "step": 1, "inputmode": "numeric", "class": "form-control "
                     "form-control-sm num", "data-column": name,
                     "aria-label": f"{field.name} – {column.number} {column.label}",

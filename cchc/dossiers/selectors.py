@@ -239,7 +239,7 @@ def due_quarters(unit: AdministrativeUnit, today: datetime.date, limit: int = 6)
         .order_by("-end")[:limit]
     )
     reports = {r.period_id: r for r in DossierReport.objects.filter(unit=unit, period__in=periods)
-               .select_related("period")}
+               .select_related("period").defer("approved_figures")}
     return [DueReport(unit, p, reports.get(p.pk)) for p in periods]
 
 
@@ -393,7 +393,7 @@ def completeness(root: AdministrativeUnit, period: ReportingPeriod) -> Completen
     """
     units = list(units_due(root, period))
     reports = {r.unit_id: r for r in DossierReport.objects.filter(unit__in=units, period=period)
-               .select_related("period")}
+               .select_related("period").defer("approved_figures")}  # not shown: a JSON each
     return Completeness(period, [DueReport(u, period, reports.get(u.pk)) for u in units])
 
 
