@@ -68,6 +68,10 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     for administrators (with a reason), and offers reopening instead.
     """
     unit, period = _unit_and_period(request, unit_list, code, period)
+    if len(period.spec.quarters()) > 1:  # a longer period: read-only, from its quarters
+        return render(request, "dossiers/report_derived.html", {
+            "unit": unit, "period": period, "columns": COLUMNS,
+            "derived": selectors.derived_report(unit, period)})
     current = selectors.report_for(unit, period)
     status = current.status if current else None
     may_write = can_enter(request.user, unit) and (not period.is_locked
