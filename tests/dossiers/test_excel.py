@@ -20,6 +20,7 @@ from cchc.dossiers.excel import (
     add_template_sheet,
     read_workbook,
     template_workbook,
+    total_formula,
 )
 from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField
 from cchc.units.models import Level
@@ -28,6 +29,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 LETTERS = [COUNT_LETTERS[column.field] for column in COLUMNS]  # C … N
+TOTALS = ("received_total", "resolved_total", "pending_total")  # (3), (7), (11): formulas
+TYPED = [COUNT_LETTERS[c.field] for c in COLUMNS if c.field not in TOTALS]
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +74,17 @@ def fill(sheet, field_name: str, values: dict[str, int]) -> None:
     row = row_of(sheet, field_name)
     for column in COLUMNS:
         sheet[f"{COUNT_LETTERS[column.field]}{row}"] = values[column.field]
+
+
+def delete_row(sheet, row: int) -> None:
+    """Delete ``row`` as Excel does: the rows below move up and their formulas follow them
+    (openpyxl moves the cells but not the references inside the formulas)."""
+    sheet.delete_rows(row)
+    for below in range(row, sheet.max_row + 1):
+        for name in TOTALS:
+            cell = sheet[f"{COUNT_LETTERS[name]}{below}"]
+            if cell.data_type == "f":
+                cell.value = total_formula(name, below)
 
 
 def edit(path, change) -> None:
@@ -174,7 +188,10 @@ def test_only_count_cells_are_unlocked_on_a_protected_sheet_with_validation(tmp_
     assert sheet.protection.sheet is True
     assert not sheet.protection.password
     for row in (FIRST_DATA_ROW, last):
-        assert all(not sheet[f"{letter}{row}"].protection.locked for letter in LETTERS)
+        assert all(not sheet[f"{letter}{row}"].protection.locked for letter in TYPED)
+        for name in TOTALS:  # the totals are computed by the sheet, not typed
+            cell = sheet[f"{COUNT_LETTERS[name]}{row}"]
+            assert cell.protection.locked and cell.value == total_formula(name, row)
         assert sheet[f"A{row}"].protection.locked and sheet[f"B{row}"].protection.locked
     for coordinate in ("A1", "C5", "C6", "C8", "C16", "E15", f"C{last + 1}"):
         assert sheet[coordinate].protection.locked, coordinate
@@ -191,8 +208,10 @@ def test_template_is_prefilled_with_the_stored_report(tmp_path, an_my, q4):
     factories.report(an_my, "2023-Q4", lines={ho_tich: stored})
     sheet = load_workbook(save_template(tmp_path, an_my, q4)).worksheets[0]
     row = row_of(sheet, "Hộ tịch")
-    assert {c.field: sheet[f"{COUNT_LETTERS[c.field]}{row}"].value for c in COLUMNS} == stored
-    assert sheet[f"C{row_of(sheet, 'Chứng thực')}"].value is None
+    assert {c.field: sheet[f"{COUNT_LETTERS[c.field]}{row}"].value for c in COLUMNS
+            if c.field not in TOTALS} == {k: v for k, v in stored.items() if k not in TOTALS}
+    assert sheet[f"C{row}"].value == f"=D{row}+E{row}+F{row}+G{row}"
+    assert sheet[f"D{row_of(sheet, 'Chứng thực')}"].value is None
 
 
 def test_carried_over_is_prefilled_from_the_previous_quarters_pending(tmp_path, an_my, q4):
@@ -201,7 +220,7 @@ def test_carried_over_is_prefilled_from_the_previous_quarters_pending(tmp_path, 
     sheet = load_workbook(save_template(tmp_path, an_my, q4)).worksheets[0]
     row = row_of(sheet, "Hộ tịch")
     assert sheet[f"G{row}"].value == 12  # (6) "từ kỳ trước" = (11) of 2023-Q3
-    assert [sheet[f"{letter}{row}"].value for letter in LETTERS if letter != "G"] == [None] * 11
+    assert [sheet[f"{letter}{row}"].value for letter in TYPED if letter != "G"] == [None] * 8
     assert sheet[f"G{row_of(sheet, 'Chứng thực')}"].value is None  # nothing pending there
 
 
@@ -252,7 +271,7 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path, an_my, q4):
         sheet["D17"] = "abc"
         sheet["N19"] = -1
         fill(sheet, "Xây dựng", factories.figures(resolved_early=51))
-        sheet.delete_rows(row_of(sheet, "Nuôi con nuôi"))
+        delete_row(sheet, row_of(sheet, "Nuôi con nuôi"))
     edit(path, many_mistakes)
     errors = errors_of(path)
     assert [(e.sheet, e.cell) for e in errors] == [
@@ -265,7 +284,7 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path, an_my, q4):
 
 def test_a_deleted_field_row_is_named_as_missing(tmp_path, an_my, q4):
     path = save_template(tmp_path, an_my, q4)
-    edit(path, lambda sheet: sheet.delete_rows(row_of(sheet, "Chứng thực")))
+    edit(path, lambda sheet: delete_row(sheet, row_of(sheet, "Chứng thực")))
     error = only_error(path)
     assert (error.sheet, error.cell) == (SHEET_TITLE, "")
     assert "Thiếu dòng lĩnh vực «Chứng thực»" in error.message
