@@ -3,6 +3,9 @@ read back. Real files in ``tmp_path``, the real unit lists and field catalogue, 
 
 import datetime
 import io
+import os
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -609,3 +612,86 @@ def test_export_template_refuses_a_bad_unit_or_period(tmp_path, q4, arguments, e
     with pytest.raises(CommandError, match=expected):
         call_command("export_template", *arguments, "--out", str(out))
     assert not out.exists()
+
+
+# --- Totals as formulas ----------------------------------------------------------------------
+
+
+def fill_typed(sheet, field_name: str, values: dict[str, int]) -> None:
+    """Type only the columns a clerk types; the totals stay the template's formulas."""
+    row = row_of(sheet, field_name)
+    for column in COLUMNS:
+        if column.field not in TOTALS:
+            sheet[f"{COUNT_LETTERS[column.field]}{row}"] = values[column.field]
+
+
+def test_totals_left_to_the_templates_formulas_are_computed_on_reading(tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    [report] = read_workbook(path)
+    [(field, values)] = [(f, v) for f, v in report.lines.items() if f.name == "Hộ tịch"]
+    assert values == factories.figures()  # (3), (7), (11) computed from their columns
+
+
+def test_any_other_formula_in_a_total_cell_is_still_refused(tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, set_cells(C17="=D17*100"))
+    error = only_error(path)
+    assert error.cell == "C17" and "công thức «=D17*100»" in error.message
+
+
+def cached_value(path, cell: str, value: int) -> None:
+    """Store ``value`` as a formula's result in ``cell``, as a spreadsheet saving the file."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = members[sheet].decode()
+    start = xml.index(f'<c r="{cell}"')
+    end = xml.index("</c>", start)
+    stored = xml[start:end].replace("<v></v>", "").replace("<v/>", "") + f"<v>{value}</v>"
+    members[sheet] = (xml[:start] + stored + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_stored_total_that_differs_from_its_columns_is_refused_at_its_cell(
+        tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    row = FIRST_DATA_ROW  # Hộ tịch is the first field
+    right = factories.figures()["received_total"]
+    cached_value(path, f"C{row}", right)
+    assert read_workbook(path)  # a stored total equal to its columns is fine
+    path = save_template(tmp_path, an_my, q4, name="cu.xlsx")
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    cached_value(path, f"C{row}", right + 7)
+    error = only_error(path)
+    assert error.cell == f"C{row}"
+    assert "tệp ghi tổng" in error.message and "chưa được tính lại" in error.message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
+def test_a_template_filled_and_recalculated_by_libreoffice_uploads(tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out),
+                    str(path)], check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    recalculated = out / path.name
+    cached = load_workbook(recalculated, data_only=True).worksheets[0]
+    assert cached[f"C{FIRST_DATA_ROW}"].value == factories.figures()["received_total"]
+    [report] = read_workbook(recalculated)
+    assert [v for f, v in report.lines.items() if f.name == "Hộ tịch"] == [factories.figures()]
+
+
+def test_the_ranking_export_uploaded_by_mistake_gets_one_clear_message(tmp_path, an_my, q4):
+    from reports.exports import summary_for, write_workbook
+
+    path = tmp_path / "xep-hang.xlsx"
+    write_workbook(summary_for(factories.unit("943"), q4), path)
+    assert load_workbook(path).sheetnames[0] == SHEET_TITLE
+    error = only_error(path)
+    assert error.message.startswith("Đây không phải biểu mẫu nhập số liệu II.06a")
