@@ -1,6 +1,7 @@
 """The menu offers each role what it may open, and every link it shows answers 200; a unit's
 reports page lists every quarter, a longer period shows figures derived from its quarters."""
 
+import datetime
 import re
 
 import pytest
@@ -94,3 +95,21 @@ def test_an_error_message_is_styled_as_danger_with_role_alert(demo, client):
     text = response.content.decode()
     assert 'class="alert alert-danger" role="alert">Không còn dữ liệu chờ xác nhận' in text
     assert "alert-error" not in text
+
+
+def test_the_upload_page_links_to_the_template_of_each_open_quarter(demo, client):
+    from django.utils import timezone
+
+    from cchc.periods.models import ReportingPeriod
+
+    login(client, "xa")
+    text = client.get(reverse("dossiers:upload")).content.decode()
+    links = re.findall(r'href="([^"]+)" data-template="([^"]+)"', text)
+    today = timezone.localdate()
+    open_codes = {p.code for p in ReportingPeriod.objects.quarters().filter(
+        cutoff_start__lte=today, is_locked=False, end__lte=datetime.date(2025, 6, 30))}
+    assert links and {code for _url, code in links} <= open_codes
+    for url, code in links:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert f"bieu-II06a-{public.AN_MY}-{code}.xlsx" in response["Content-Disposition"]

@@ -365,3 +365,15 @@ def derived_report(unit: AdministrativeUnit, period: ReportingPeriod) -> Derived
     return DerivedReport(rows=rows, totals=totals,
                          counted=[q for q in quarters if q.pk in counted_ids],
                          missing=[q for q in quarters if q.pk not in counted_ids])
+
+
+def open_quarters_to_enter(user, today: datetime.date) -> list[DueReport]:
+    """The quarters still open for entering (their cut-off window has opened and they are not
+    locked) of the unit ``user`` enters figures for, newest first: the templates the upload page
+    offers. Empty for an account without a unit or that may not enter its unit's figures."""
+    from cchc.accounts.access import can_enter, profile_of
+
+    profile = profile_of(user)
+    if profile is None or profile.unit is None or not can_enter(user, profile.unit):
+        return []
+    return [due for due in due_quarters(profile.unit, today, limit=8) if not due.period.is_locked]

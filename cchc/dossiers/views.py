@@ -364,6 +364,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 "refused": refused, "submit": options["submit"]})
     return render(request, "dossiers/upload.html", {
         "form": form, "errors": errors,
+        "open_quarters": selectors.open_quarters_to_enter(request.user, timezone.localdate()),
         "show_reason": can_change_approved(request.user) or can_change_locked(request.user)})
 
 
