@@ -53,4 +53,9 @@ def reports(request: HttpRequest, unit_list: str, code: str) -> HttpResponse:
     years: dict[int, list] = {}
     for due in due_quarters(unit, timezone.localdate(), limit=400):
         years.setdefault(due.period.end.year, []).append(due)
-    return render(request, "units/reports.html", {"unit": unit, "years": years})
+    from cchc.periods.models import PeriodKind, ReportingPeriod
+
+    whole_years = set(ReportingPeriod.objects.filter(kind=PeriodKind.YEAR, year__in=years)
+                      .values_list("year", flat=True))
+    return render(request, "units/reports.html", {"unit": unit, "years": years,
+                                                  "whole_years": whole_years})
