@@ -12,7 +12,7 @@ from cchc.demo import public
 
 pytestmark = pytest.mark.django_db
 
-MENU = re.compile(r'<a class="nav-link" href="([^"]+)" data-menu="([^"]+)"')
+MENU = re.compile(r'<a class="nav-link[^"]*" href="([^"]+)" data-menu="([^"]+)"')
 
 
 def login(client, username):
