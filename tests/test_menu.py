@@ -102,14 +102,19 @@ def test_the_upload_page_links_to_the_template_of_each_open_quarter(demo, client
 
     from cchc.periods.models import ReportingPeriod
 
-    login(client, "xa")
+    login(client, "nhonmy")  # Xã Nhơn Mỹ (from 1/7/2025): its quarters are still open
     text = client.get(reverse("dossiers:upload")).content.decode()
     links = re.findall(r'href="([^"]+)" data-template="([^"]+)"', text)
-    today = timezone.localdate()
     open_codes = {p.code for p in ReportingPeriod.objects.quarters().filter(
-        cutoff_start__lte=today, is_locked=False, end__lte=datetime.date(2025, 6, 30))}
+        cutoff_start__lte=timezone.localdate(), is_locked=False,
+        end__gte=datetime.date(2025, 7, 1))}
     assert links and {code for _url, code in links} <= open_codes
     for url, code in links:
         response = client.get(url)
         assert response.status_code == 200
-        assert f"bieu-II06a-{public.AN_MY}-{code}.xlsx" in response["Content-Disposition"]
+        assert f"bieu-II06a-{public.NHON_MY}-{code}.xlsx" in response["Content-Disposition"]
+
+
+def test_the_upload_page_offers_no_template_of_a_locked_quarter(demo, client):
+    login(client, "xa")  # Xã An Mỹ ended on 30/6/2025: its quarters are all locked
+    assert "data-template=" not in client.get(reverse("dossiers:upload")).content.decode()
