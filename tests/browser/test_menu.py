@@ -62,6 +62,7 @@ def test_on_a_phone_the_menu_opens_and_offers_the_same_links(page, real_units):
     first = menu(page).get_by_role("link", name="Báo cáo các kỳ")
     expect(first).to_be_hidden()  # collapsed behind the button
     page.get_by_role("button", name="Mở menu").click()
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))  # opened fully
     for name in MENU_LINKS:
         expect(menu(page).get_by_role("link", name=name, exact=True)).to_be_visible()
     screenshot(page, "menu-phone-open")
