@@ -234,6 +234,9 @@ else:
 #: How long an unused cached ranking is kept (a new figures version makes it unused at once).
 CCHC_CACHE_SECONDS = env_int("CCHC_CACHE_SECONDS", 6 * 3600)
 
+#: Bootstrap has no ``alert-error``: an error message is styled as ``alert-danger``.
+MESSAGE_TAGS = {40: "danger"}  # django.contrib.messages.constants.ERROR
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

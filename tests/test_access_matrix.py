@@ -122,6 +122,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "units:browser": row("302", "200", "200", "200", "200", "200"),
     # The official unit lists are public reference data for every signed-in user.
     "units:detail": row("302/302", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    # A unit's reports of every quarter: who may read its reports (access.get_unit_for_user).
+    "units:reports": row("302/302", "200/404", "200/404", "200/404", "200/200", "200/200"),
 }
 
 

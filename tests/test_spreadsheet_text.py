@@ -5,6 +5,7 @@ PAR scheme workbook. Each test writes the file, reads it back and looks at the c
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -75,7 +76,13 @@ def test_the_excel_template_stores_a_unit_and_a_field_named_like_formulas_as_tex
     out = io.BytesIO()
     excel.template_workbook(factories.unit("31564"), factories.period("2025-Q2")).save(out)
     xml = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("xl/worksheets/sheet1.xml")
-    assert b"<f>" not in xml and b"<f " not in xml  # no formula anywhere in the sheet
+    # No formula in the sheet but the totals (3), (7), (11) of the template's rows.
+    formulas = re.findall(rb'<c r="([A-Z]+)(\d+)"[^>]*><f>([^<]*)</f>', xml)
+    assert formulas and all(column in (b"C", b"H", b"L") for column, _row, _f in formulas)
+    assert all(f"={text.decode()}" == excel.total_formula(
+        {b"C": "received_total", b"H": "resolved_total", b"L": "pending_total"}[column],
+        int(row)) for column, row, text in formulas)
+    assert xml.count(b"<f>") == len(formulas) and b"<f " not in xml
     sheet = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
     assert sheet[excel.UNIT_NAME_CELL].data_type == "s"
     assert sheet[excel.UNIT_NAME_CELL].value.startswith(HOSTILE)

@@ -45,7 +45,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.accounts.access import receiving_unit_name
-from cchc.dossiers.columns import COLUMN_BY_FIELD, COLUMNS, figure_errors
+from cchc.dossiers.columns import COLUMN_BY_FIELD, COLUMNS, IDENTITIES, figure_errors
 from cchc.dossiers.models import DossierReport, ProcedureField
 from cchc.dossiers.selectors import previous_pending, report_lines
 from cchc.formatting import format_count
@@ -107,6 +107,11 @@ SUBHEADINGS = (
     ("Trong đó", ("pending_in_time", "pending_overdue")),
 )
 
+#: The totals (3), (7), (11) and the columns they add up: written as formulas in the template
+#: (=D17+E17+F17+G17), so they follow what is typed in Excel or LibreOffice.
+TOTAL_PARTS = {identity.total: identity.parts for identity in IDENTITIES
+               if identity.name in ("received", "resolved", "pending")}
+
 DATE_FORMAT = "%d/%m/%Y"
 
 _THIN = Side(style="thin")
@@ -159,13 +164,31 @@ def add_template_sheet(
         _protect(sheet, len(fields))
         _set_properties(workbook, unit, period)
     text_only(sheet)
+    _write_total_formulas(sheet, len(fields))  # after text_only: the form's only formulas
     return sheet
+
+
+def total_formula(field_name: str, row: int) -> str:
+    """The formula of total ``field_name`` in ``row``: ``=D17+E17+F17+G17`` for (3)."""
+    return "=" + "+".join(f"{COUNT_LETTERS[part]}{row}" for part in TOTAL_PARTS[field_name])
+
+
+def _write_total_formulas(sheet: Worksheet, field_count: int) -> None:
+    """Each row's totals as formulas, locked (computed, not typed) and shaded as headers."""
+    for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + field_count):
+        for name in TOTAL_PARTS:
+            cell = sheet[f"{COUNT_LETTERS[name]}{row}"]
+            cell.value = total_formula(name, row)
+            cell.protection = Protection(locked=True)
+            cell.fill = _HEADER_FILL
+            cell.font = _BOLD
 
 
 def text_only(sheet: Worksheet) -> Worksheet:
     """Every text cell of ``sheet`` stored as text: openpyxl stores a string that begins with
     ``=`` as a formula, so a unit or field named ``=HYPERLINK(…)`` would be run by whoever opens
-    the file. The app's workbooks hold no formulas of their own."""
+    the file. The only formulas the app writes are the template's totals, written after this
+    (``_write_total_formulas``)."""
     for row in sheet.iter_rows():
         for cell in row:
             if cell.data_type == "f":
@@ -382,8 +405,12 @@ def read_workbook(
     scope through ``allowed(unit)``, count cells, missing or extra rows, identities, a unit and
     period on two sheets). Nothing is written to the database.
     """
-    workbook = open_checked_workbook(source, size=size)
-    context = _Context(allowed)
+    data = _read_bytes(source, size)
+    _check_package(data, FORM_LIMITS)
+    workbook = _load(data)
+    # The values Excel or LibreOffice stored for the formulas when saving (none in a file
+    # saved by openpyxl): a total is checked against them only where they are present.
+    context = _Context(allowed, cached=_load(data, data_only=True))
     reports = []
     for sheet in workbook.worksheets:
         if _is_empty(sheet):
@@ -392,6 +419,13 @@ def read_workbook(
         report = _read_sheet(sheet, context)
         if report is not None:
             reports.append(report)
+    if context.sheets > 1 and len(context.unrecognised) == context.sheets:
+        context.errors = [CellError("", "", _(
+            "Đây không phải biểu mẫu nhập số liệu II.06a: không trang nào (%(sheets)s) có tiêu "
+            "đề, các nhãn (ô A4 đến A11) và hàng số thứ tự cột (1) đến (13) của biểu mẫu. Có "
+            "thể đây là tệp tổng hợp hay xếp hạng tải từ hệ thống. Hãy tải biểu mẫu nhập liệu "
+            "của đơn vị và kỳ (trang «Nhập từ Excel» có đường dẫn), điền số liệu rồi tải lên "
+            "tệp đó.") % {"sheets": ", ".join(f"«{t}»" for t in context.unrecognised)})]
     if not context.sheets:
         context.errors.append(CellError("", "", _(
             "Tệp không có trang nào có số liệu. Hãy tải biểu mẫu từ hệ thống, điền số liệu rồi "
@@ -750,11 +784,11 @@ def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo], limits: SheetLimi
             ".xlsx rồi tải lên lại.")) from error
 
 
-def _load(data: bytes):
+def _load(data: bytes, *, data_only: bool = False):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+            return load_workbook(io.BytesIO(data), read_only=False, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds of errors on a damaged file
         raise _file_error(_(
             "Tệp Excel bị hỏng, không đọc được nội dung. Hãy mở tệp bằng Excel, lưu lại dạng "
@@ -766,8 +800,10 @@ def _is_empty(sheet: Worksheet) -> bool:
 
 
 class _Context:
-    def __init__(self, allowed):
+    def __init__(self, allowed, cached=None):
         self.allowed = allowed
+        self.cached = cached  # the workbook's stored formula results (data_only)
+        self.unrecognised: list[str] = []
         self.errors: list[CellError] = []
         self.sheets = 0
         self.seen: dict[tuple[int, int], str] = {}
@@ -825,7 +861,7 @@ def _layout_errors(sheet: Worksheet) -> list[CellError]:
                 "«%(found)s»: các cột phải đúng thứ tự (1) đến (13) của biểu mẫu. ")
                 % {"row": NUMBER_ROW, "expected": number, "found": _shown(value)}
                 + _layout_hint()))
-    if len(wrong) == len(expected_text) + len(COLUMN_NUMBERS):
+    if len(wrong) * 2 > len(expected_text) + len(COLUMN_NUMBERS):  # mostly not the form
         return [CellError(title, "", _(
             "Trang này không theo mẫu biểu II.06a của hệ thống: không thấy tiêu đề, các nhãn "
             "(ô A4 đến A11) và hàng số thứ tự cột (1) đến (13) (dòng %(row)s) ở đúng vị trí. "
@@ -919,6 +955,8 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
     title = sheet.title
     errors: list[CellError] = _layout_errors(sheet)
     if errors:
+        if len(errors) == 1 and not errors[0].cell:
+            context.unrecognised.append(title)
         context.errors.extend(errors)
         return None
 
@@ -967,7 +1005,8 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
 
     fields = context.fields_for(unit.level) if unit is not None else None
     rows: dict[int, int] = {}
-    lines = _read_rows(sheet, unit, fields, error, rows)
+    cached = context.cached[title] if context.cached is not None else None
+    lines = _read_rows(sheet, unit, fields, error, rows, cached)
     context.errors.extend(errors)
     if errors or unit is None or period is None:
         return None
@@ -1025,10 +1064,35 @@ def _count(cell) -> tuple[int | None, str | None]:
         "dấu cách hay dấu chấm phân cách hàng nghìn.") % {"value": _shown(value)}
 
 
-def _read_rows(sheet: Worksheet, unit, fields, error,
-               seen: dict[int, int]) -> dict[ProcedureField, dict[str, int]]:
+def _formula_text(cell) -> str:
+    value = cell.value
+    return str(getattr(value, "text", value) or "").replace(" ", "").replace("$", "").upper()
+
+
+def _is_total_formula(cell, field_name: str) -> bool:
+    """Whether ``cell`` holds exactly the template's formula for its total (=D17+E17+F17+G17)."""
+    return (field_name in TOTAL_PARTS and cell.data_type == "f"
+            and _formula_text(cell) == total_formula(field_name, cell.row))
+
+
+def _stale_total(cell, cached: Worksheet | None, computed: int) -> int | None:
+    """The value a spreadsheet stored for a total formula if it differs from ``computed``."""
+    if cached is None:
+        return None
+    stored = cached[cell.coordinate].value
+    if isinstance(stored, bool) or not isinstance(stored, (int, float)):
+        return None
+    return None if stored == computed else int(stored)
+
+
+def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
+               cached: Worksheet | None = None) -> dict[ProcedureField, dict[str, int]]:
     """Every field row of the table; ``fields`` is None when the unit is unknown (counts and
-    identities are still checked, names are not). ``seen`` receives each field's row."""
+    identities are still checked, names are not). ``seen`` receives each field's row.
+
+    A total (3), (7), (11) holding the template's formula or left blank is computed from its
+    columns; one holding a number is checked against them (``figure_errors``), and so is a
+    formula's value stored by the spreadsheet (``cached``) when it is there and differs."""
     by_name = {fold(field.name): field for field in fields} if fields is not None else None
     lines: dict[ProcedureField, dict[str, int]] = {}
     last_row = sheet.max_row
@@ -1070,8 +1134,13 @@ def _read_rows(sheet: Worksheet, unit, fields, error,
                 else:
                     seen[field.pk] = row
         values: dict[str, int] = {}
+        computed = {}  # total → its cell, for the totals this row leaves to the formulas
         complete = True
         for column, cell in zip(COLUMNS, count_cells, strict=True):
+            if column.field in TOTAL_PARTS and (_is_total_formula(cell, column.field)
+                                                or _blank(cell.value)):
+                computed[column.field] = cell
+                continue
             count, problem = _count(cell)
             if problem is None:
                 values[column.field] = count
@@ -1082,6 +1151,22 @@ def _read_rows(sheet: Worksheet, unit, fields, error,
                 "problem": problem})
         if not complete:
             continue
+        for name, cell in computed.items():
+            values[name] = sum(values[part] for part in TOTAL_PARTS[name])
+            stale = _stale_total(cell, cached, values[name]) if cell.data_type == "f" else None
+            if stale is not None:
+                complete = False
+                parts = " + ".join(COLUMN_BY_FIELD[p].number for p in TOTAL_PARTS[name])
+                error(cell.coordinate, _(
+                    "%(where)s, cột %(column)s: tệp ghi tổng %(stored)s nhưng %(parts)s cộng lại "
+                    "là %(sum)s, tức bảng tính chưa được tính lại trước khi lưu. Hãy mở tệp, bấm "
+                    "F9 (hoặc Dữ liệu → Tính lại) rồi lưu và tải lên lại.") % {
+                    "where": where[:1].upper() + where[1:], "column": _column_title(name),
+                    "stored": format_count(stale), "parts": parts,
+                    "sum": format_count(values[name])})
+        if not complete:
+            continue
+        values = {column.field: values[column.field] for column in COLUMNS}
         broken = figure_errors(values)
         for problem in broken:
             error(f"{COUNT_LETTERS[problem.field]}{row}", _("%(where)s: %(problem)s") % {

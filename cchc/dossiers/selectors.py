@@ -417,3 +417,43 @@ def quarters_for(unit: AdministrativeUnit, today: datetime.date) -> list[Reporti
     """Quarters whose cut-off window has opened and in which the unit is in force, newest
     first: the choices of the completeness view."""
     return [due.period for due in due_quarters(unit, today, limit=40)]
+
+
+@dataclass
+class DerivedReport:
+    """Form II.06a of a half-year, nine months or year for one unit, derived from its quarters'
+    counted reports (``combine_quarters``): what the read-only page of a longer period shows."""
+
+    rows: list[tuple[ProcedureField, dict[str, int]]]  # {} for a field without figures
+    totals: dict[str, int] | None
+    counted: list[ReportingPeriod]
+    missing: list[ReportingPeriod]
+
+
+def derived_report(unit: AdministrativeUnit, period: ReportingPeriod) -> DerivedReport:
+    """The figures of ``period`` per field and in total, and which of its quarters count."""
+    codes = _quarter_codes(period)
+    quarters = list(ReportingPeriod.objects.filter(code__in=codes).order_by("start"))
+    counted_ids = set(DossierReport.objects.filter(
+        unit=unit, period__in=quarters, status__in=COUNTED_STATUSES,
+    ).values_list("period_id", flat=True))
+    by_field = totals_series([unit.pk], [period], key="field_id")
+    rows = [(field, by_field.get((period.code, field.pk), {}))
+            for field in ProcedureField.objects.for_level(unit.level)]
+    found = [figures for _field, figures in rows if figures]
+    totals = {name: sum(f[name] for f in found) for name in FIELD_NAMES} if found else None
+    return DerivedReport(rows=rows, totals=totals,
+                         counted=[q for q in quarters if q.pk in counted_ids],
+                         missing=[q for q in quarters if q.pk not in counted_ids])
+
+
+def open_quarters_to_enter(user, today: datetime.date) -> list[DueReport]:
+    """The quarters still open for entering (their cut-off window has opened and they are not
+    locked) of the unit ``user`` enters figures for, newest first: the templates the upload page
+    offers. Empty for an account without a unit or that may not enter its unit's figures."""
+    from cchc.accounts.access import can_enter, profile_of
+
+    profile = profile_of(user)
+    if profile is None or profile.unit is None or not can_enter(user, profile.unit):
+        return []
+    return [due for due in due_quarters(profile.unit, today, limit=8) if not due.period.is_locked]

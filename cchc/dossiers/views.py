@@ -69,6 +69,10 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     for administrators (with a reason), and offers reopening instead.
     """
     unit, period = _unit_and_period(request, unit_list, code, period)
+    if len(period.spec.quarters()) > 1:  # a longer period: read-only, from its quarters
+        return render(request, "dossiers/report_derived.html", {
+            "unit": unit, "period": period, "columns": COLUMNS,
+            "derived": selectors.derived_report(unit, period)})
     current = selectors.report_for(unit, period)
     status = current.status if current else None
     may_write = can_enter(request.user, unit) and (not period.is_locked
@@ -448,6 +452,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 "refused": refused, "submit": options["submit"]})
     return render(request, "dossiers/upload.html", {
         "form": form, "errors": errors,
+        "open_quarters": selectors.open_quarters_to_enter(request.user, timezone.localdate()),
         "show_reason": can_change_approved(request.user) or can_change_locked(request.user)})
 
 

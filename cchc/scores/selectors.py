@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 
 from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
 from cchc.satisfaction.selectors import sipas_for
@@ -275,3 +275,21 @@ def _attach_sipas(results: list[ParResult], year: int) -> None:
     for result in results:
         found = sipas.get(result.unit.pk)
         result.sipas_overall = found.overall if found else None
+
+
+@dataclass
+class RankingBelow:
+    """A unit directly below a ranking's parent whose own units have PAR results in a year."""
+
+    unit: AdministrativeUnit
+    results: int
+
+
+def par_rankings_below(parent: AdministrativeUnit, year: int) -> list[RankingBelow]:
+    """The units directly below ``parent`` whose units have PAR results in ``year`` (a
+    province's districts whose communes were assessed), with how many: what a province's
+    ranking links to, level by level, when its own level has no results that year."""
+    counts = dict(ParAssessment.objects.filter(scheme__year=year, unit__parent__parent=parent)
+                  .values_list("unit__parent").annotate(n=Count("id")).order_by())
+    units = AdministrativeUnit.objects.filter(pk__in=counts).order_by("name")
+    return [RankingBelow(unit, counts[unit.pk]) for unit in units]

@@ -56,6 +56,7 @@ def ranking(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpR
         "parent": parent, "scheme": scheme, "year": year, "table": table,
         "results": results, "bands": scheme.bands.all() if scheme else [],
         "can_publish": bool(scheme and unpublished and may_publish(request.user, scheme)),
+        "below": selectors.par_rankings_below(parent, year),
     })
 
 

@@ -6,4 +6,5 @@ app_name = "units"
 urlpatterns = [
     path("", views.browser, name="browser"),
     path("<code:unit_list>/<code:code>/", views.detail, name="detail"),
+    path("<code:unit_list>/<code:code>/bao-cao/", views.reports, name="reports"),
 ]

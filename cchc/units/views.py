@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cchc.accounts.access import get_unit_for_user
+from cchc.accounts.menu import unit_links
 from cchc.units import selectors
 from cchc.units.models import UnitList
 from cchc.units.tables import UnitTable
@@ -38,4 +40,22 @@ def detail(request: HttpRequest, unit_list: str, code: str) -> HttpResponse:
         "children": children,
         "successors": selectors.unit_successors(unit),
         "predecessors": selectors.unit_predecessors(unit),
+        "links": unit_links(request.user, unit),
     })
+
+
+def reports(request: HttpRequest, unit_list: str, code: str) -> HttpResponse:
+    """Every quarter the unit reports on (its cut-off window opened while it is in force),
+    newest first and grouped by year, each linking to its form II.06a."""
+    from cchc.dossiers.selectors import due_quarters
+
+    unit = get_unit_for_user(request.user, unit_list, code)
+    years: dict[int, list] = {}
+    for due in due_quarters(unit, timezone.localdate(), limit=400):
+        years.setdefault(due.period.end.year, []).append(due)
+    from cchc.periods.models import PeriodKind, ReportingPeriod
+
+    whole_years = set(ReportingPeriod.objects.filter(kind=PeriodKind.YEAR, year__in=years)
+                      .values_list("year", flat=True))
+    return render(request, "units/reports.html", {"unit": unit, "years": years,
+                                                  "whole_years": whole_years})

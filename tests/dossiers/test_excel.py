@@ -3,6 +3,9 @@ read back. Real files in ``tmp_path``, the real unit lists and field catalogue, 
 
 import datetime
 import io
+import os
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -20,6 +23,7 @@ from cchc.dossiers.excel import (
     add_template_sheet,
     read_workbook,
     template_workbook,
+    total_formula,
 )
 from cchc.dossiers.models import DossierLine, DossierReport, ProcedureField
 from cchc.units.models import Level
@@ -28,6 +32,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 LETTERS = [COUNT_LETTERS[column.field] for column in COLUMNS]  # C … N
+TOTALS = ("received_total", "resolved_total", "pending_total")  # (3), (7), (11): formulas
+TYPED = [COUNT_LETTERS[c.field] for c in COLUMNS if c.field not in TOTALS]
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +77,17 @@ def fill(sheet, field_name: str, values: dict[str, int]) -> None:
     row = row_of(sheet, field_name)
     for column in COLUMNS:
         sheet[f"{COUNT_LETTERS[column.field]}{row}"] = values[column.field]
+
+
+def delete_row(sheet, row: int) -> None:
+    """Delete ``row`` as Excel does: the rows below move up and their formulas follow them
+    (openpyxl moves the cells but not the references inside the formulas)."""
+    sheet.delete_rows(row)
+    for below in range(row, sheet.max_row + 1):
+        for name in TOTALS:
+            cell = sheet[f"{COUNT_LETTERS[name]}{below}"]
+            if cell.data_type == "f":
+                cell.value = total_formula(name, below)
 
 
 def edit(path, change) -> None:
@@ -174,7 +191,10 @@ def test_only_count_cells_are_unlocked_on_a_protected_sheet_with_validation(tmp_
     assert sheet.protection.sheet is True
     assert not sheet.protection.password
     for row in (FIRST_DATA_ROW, last):
-        assert all(not sheet[f"{letter}{row}"].protection.locked for letter in LETTERS)
+        assert all(not sheet[f"{letter}{row}"].protection.locked for letter in TYPED)
+        for name in TOTALS:  # the totals are computed by the sheet, not typed
+            cell = sheet[f"{COUNT_LETTERS[name]}{row}"]
+            assert cell.protection.locked and cell.value == total_formula(name, row)
         assert sheet[f"A{row}"].protection.locked and sheet[f"B{row}"].protection.locked
     for coordinate in ("A1", "C5", "C6", "C8", "C16", "E15", f"C{last + 1}"):
         assert sheet[coordinate].protection.locked, coordinate
@@ -191,8 +211,10 @@ def test_template_is_prefilled_with_the_stored_report(tmp_path, an_my, q4):
     factories.report(an_my, "2023-Q4", lines={ho_tich: stored})
     sheet = load_workbook(save_template(tmp_path, an_my, q4)).worksheets[0]
     row = row_of(sheet, "Hộ tịch")
-    assert {c.field: sheet[f"{COUNT_LETTERS[c.field]}{row}"].value for c in COLUMNS} == stored
-    assert sheet[f"C{row_of(sheet, 'Chứng thực')}"].value is None
+    assert {c.field: sheet[f"{COUNT_LETTERS[c.field]}{row}"].value for c in COLUMNS
+            if c.field not in TOTALS} == {k: v for k, v in stored.items() if k not in TOTALS}
+    assert sheet[f"C{row}"].value == f"=D{row}+E{row}+F{row}+G{row}"
+    assert sheet[f"D{row_of(sheet, 'Chứng thực')}"].value is None
 
 
 def test_carried_over_is_prefilled_from_the_previous_quarters_pending(tmp_path, an_my, q4):
@@ -201,7 +223,7 @@ def test_carried_over_is_prefilled_from_the_previous_quarters_pending(tmp_path, 
     sheet = load_workbook(save_template(tmp_path, an_my, q4)).worksheets[0]
     row = row_of(sheet, "Hộ tịch")
     assert sheet[f"G{row}"].value == 12  # (6) "từ kỳ trước" = (11) of 2023-Q3
-    assert [sheet[f"{letter}{row}"].value for letter in LETTERS if letter != "G"] == [None] * 11
+    assert [sheet[f"{letter}{row}"].value for letter in TYPED if letter != "G"] == [None] * 8
     assert sheet[f"G{row_of(sheet, 'Chứng thực')}"].value is None  # nothing pending there
 
 
@@ -252,7 +274,7 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path, an_my, q4):
         sheet["D17"] = "abc"
         sheet["N19"] = -1
         fill(sheet, "Xây dựng", factories.figures(resolved_early=51))
-        sheet.delete_rows(row_of(sheet, "Nuôi con nuôi"))
+        delete_row(sheet, row_of(sheet, "Nuôi con nuôi"))
     edit(path, many_mistakes)
     errors = errors_of(path)
     assert [(e.sheet, e.cell) for e in errors] == [
@@ -265,7 +287,7 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path, an_my, q4):
 
 def test_a_deleted_field_row_is_named_as_missing(tmp_path, an_my, q4):
     path = save_template(tmp_path, an_my, q4)
-    edit(path, lambda sheet: sheet.delete_rows(row_of(sheet, "Chứng thực")))
+    edit(path, lambda sheet: delete_row(sheet, row_of(sheet, "Chứng thực")))
     error = only_error(path)
     assert (error.sheet, error.cell) == (SHEET_TITLE, "")
     assert "Thiếu dòng lĩnh vực «Chứng thực»" in error.message
@@ -590,3 +612,86 @@ def test_export_template_refuses_a_bad_unit_or_period(tmp_path, q4, arguments, e
     with pytest.raises(CommandError, match=expected):
         call_command("export_template", *arguments, "--out", str(out))
     assert not out.exists()
+
+
+# --- Totals as formulas ----------------------------------------------------------------------
+
+
+def fill_typed(sheet, field_name: str, values: dict[str, int]) -> None:
+    """Type only the columns a clerk types; the totals stay the template's formulas."""
+    row = row_of(sheet, field_name)
+    for column in COLUMNS:
+        if column.field not in TOTALS:
+            sheet[f"{COUNT_LETTERS[column.field]}{row}"] = values[column.field]
+
+
+def test_totals_left_to_the_templates_formulas_are_computed_on_reading(tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    [report] = read_workbook(path)
+    [(field, values)] = [(f, v) for f, v in report.lines.items() if f.name == "Hộ tịch"]
+    assert values == factories.figures()  # (3), (7), (11) computed from their columns
+
+
+def test_any_other_formula_in_a_total_cell_is_still_refused(tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, set_cells(C17="=D17*100"))
+    error = only_error(path)
+    assert error.cell == "C17" and "công thức «=D17*100»" in error.message
+
+
+def cached_value(path, cell: str, value: int) -> None:
+    """Store ``value`` as a formula's result in ``cell``, as a spreadsheet saving the file."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = members[sheet].decode()
+    start = xml.index(f'<c r="{cell}"')
+    end = xml.index("</c>", start)
+    stored = xml[start:end].replace("<v></v>", "").replace("<v/>", "") + f"<v>{value}</v>"
+    members[sheet] = (xml[:start] + stored + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_stored_total_that_differs_from_its_columns_is_refused_at_its_cell(
+        tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    row = FIRST_DATA_ROW  # Hộ tịch is the first field
+    right = factories.figures()["received_total"]
+    cached_value(path, f"C{row}", right)
+    assert read_workbook(path)  # a stored total equal to its columns is fine
+    path = save_template(tmp_path, an_my, q4, name="cu.xlsx")
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    cached_value(path, f"C{row}", right + 7)
+    error = only_error(path)
+    assert error.cell == f"C{row}"
+    assert "tệp ghi tổng" in error.message and "chưa được tính lại" in error.message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
+def test_a_template_filled_and_recalculated_by_libreoffice_uploads(tmp_path, an_my, q4):
+    path = save_template(tmp_path, an_my, q4)
+    edit(path, lambda sheet: fill_typed(sheet, "Hộ tịch", factories.figures()))
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out),
+                    str(path)], check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    recalculated = out / path.name
+    cached = load_workbook(recalculated, data_only=True).worksheets[0]
+    assert cached[f"C{FIRST_DATA_ROW}"].value == factories.figures()["received_total"]
+    [report] = read_workbook(recalculated)
+    assert [v for f, v in report.lines.items() if f.name == "Hộ tịch"] == [factories.figures()]
+
+
+def test_the_ranking_export_uploaded_by_mistake_gets_one_clear_message(tmp_path, an_my, q4):
+    from reports.exports import summary_for, write_workbook
+
+    path = tmp_path / "xep-hang.xlsx"
+    write_workbook(summary_for(factories.unit("943"), q4), path)
+    assert load_workbook(path).sheetnames[0] == SHEET_TITLE
+    error = only_error(path)
+    assert error.message.startswith("Đây không phải biểu mẫu nhập số liệu II.06a")

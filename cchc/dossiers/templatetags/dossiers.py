@@ -15,3 +15,11 @@ def bound_field(form, name):
     lookup per cell of the entry form, where looping over the row's 9 fields for each of its
     12 columns was a third of the page's rendering."""
     return form[name] if name in form.fields else None
+
+
+@register.filter
+def count(value) -> str:
+    """A dossier count as the app writes it (20.593), "–" for none."""
+    from cchc.formatting import format_count
+
+    return "–" if value is None else format_count(value)
