@@ -51,6 +51,8 @@ class CountField(forms.IntegerField):
         text = str(value).strip()
         if text == "":
             return None
+        if re.fullmatch(r"[-\u2212]\s*[\d. ]+", text):
+            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
         if not _COUNT.fullmatch(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return int(re.sub(r"\D", "", text))

@@ -40,7 +40,7 @@ from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
 from cchc.quality import services as quality_services
-from cchc.units.models import AdministrativeUnit
+from cchc.units.models import AdministrativeUnit, Level
 from cchc.units.selectors import unit_successors
 
 
@@ -110,7 +110,7 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
     return render(request, "dossiers/report.html", {
         "unit": unit, "period": period, "report": current, "forms": forms,
         "bad_rows": [form for form in forms if form.is_bound and form.row_errors],
-        "approver": approver_unit(unit, period.end) if editable else None,
+        "approver": reviewing_office(approver_unit(unit, period.end)) if editable else "",
         "session_seconds": settings.SESSION_COOKIE_AGE,
         "session_warn_seconds": settings.SESSION_WARN_BEFORE_SECONDS,
         "columns": COLUMNS, "editable": editable, "version": version,
@@ -158,8 +158,8 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
         return False, version
     done = saved.outcome.done  # what really happened, status included
     if saved.status == ReportStatus.SUBMITTED and submit:
-        done = _("%(done)s %(approver)s sẽ xem xét và phê duyệt.") % {
-            "done": done, "approver": approver_unit(unit, period.end).name}
+        done = _("%(done)s %(office)s sẽ xem xét và phê duyệt.") % {
+            "done": done, "office": reviewing_office(approver_unit(unit, period.end))}
     messages.success(request, done)
     return True, version
 
@@ -439,6 +439,15 @@ def _plans_from_session(pending) -> list[services.ImportPlan]:
                             p["version"], [])
         for p in pending["plans"]
     ]
+
+
+def reviewing_office(approver: AdministrativeUnit) -> str:
+    """Who reviews a unit's report, as a clerk says it: "Phòng Nội vụ huyện Kế Sách" (a
+    district's home affairs office), "Sở Nội vụ tỉnh Sóc Trăng" (a province's)."""
+    name = approver.name[:1].lower() + approver.name[1:]
+    if approver.level == Level.PROVINCE:
+        return _("Sở Nội vụ %(unit)s") % {"unit": name}
+    return _("Phòng Nội vụ %(unit)s") % {"unit": name}
 
 
 @require_POST
