@@ -273,8 +273,9 @@ def test_sending_rows_that_do_not_add_up_is_refused_on_the_row(client, people):
 
 
 def test_sending_a_stored_draft_that_does_not_add_up_is_refused(people):
-    from cchc.dossiers.models import ProcedureField
     from django.core.exceptions import ValidationError
+
+    from cchc.dossiers.models import ProcedureField
 
     unit = factories.unit(AN_MY)
     period = period_ensure(code=QUARTER)
