@@ -143,3 +143,20 @@ def test_clerk_form_on_a_phone(page, real_units):
     assert 0 <= total["x"] < 40
     page.screenshot(path=str(ARTEFACTS / "clerk-form-phone.png"))
     assert serious_accessibility_violations(page) == []
+
+
+def test_clerk_is_warned_before_the_idle_session_ends_and_stays_signed_in(page, real_units,
+                                                                          settings):
+    call_command("loaddata", "procedure_fields", verbosity=0)
+    period_ensure(code="2025-Q2", deadline=timezone.localdate() + datetime.timedelta(days=20))
+    factories.user("xa", unit_code="31564")
+    settings.SESSION_COOKIE_AGE, settings.SESSION_WARN_BEFORE_SECONDS = 30 * 60, 30 * 60 - 1
+    log_in(page, "xa")
+    open_report(page, None, "Quý II/2025")
+    warning = page.get_by_test_id("session-warning")
+    expect(warning).to_contain_text("Phiên đăng nhập sắp hết")  # one second after opening
+    with page.expect_response(re.compile(r"/giu-phien/$")) as renewed:
+        warning.get_by_role("button", name="Tiếp tục làm việc").click()
+    assert renewed.value.status == 200
+    assert renewed.value.json() == {"seconds": 30 * 60}
+    screenshot(page, "clerk-form-session-warning")
