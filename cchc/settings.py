@@ -280,6 +280,11 @@ else:
 # A session ends after this long without a request (renewed at most once a minute).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_RENEW_EVERY_SECONDS = 60
+#: The entry form warns this long before the idle session ends, offering to stay signed in.
+SESSION_WARN_BEFORE_SECONDS = 180
+
+# A refused form (missing or stale CSRF token) answers in Vietnamese with what to do.
+CSRF_FAILURE_VIEW = "cchc.views.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

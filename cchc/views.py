@@ -36,3 +36,14 @@ def locked_out(request, response=None, credentials=None) -> HttpResponse:
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }, status=429)
+
+
+def csrf_failure(request, reason="") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form was refused because its security token was missing or old
+    (the page was opened before a new login, from another tab, or long ago). Says what happened
+    and what to do, in Vietnamese, instead of Django's English page. Figures typed in the entry
+    form are kept in the browser (static/js/report.js) and offered again on reloading it."""
+    return HttpResponse(loader.get_template("403_csrf.html").render({
+        "back": request.META.get("HTTP_REFERER", "") if
+        str(request.META.get("HTTP_REFERER", "")).startswith(request.build_absolute_uri("/"))
+        else ""}, request), status=403)

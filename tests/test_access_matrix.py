@@ -63,6 +63,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     # National bodies read everything and change nothing.
     "dossiers:upload": row("302", "200", "200", "200", "403", "200"),
     "dossiers:upload_confirm": row("302", "302", "302", "302", "403", "302"),
+    # The entry form's "stay signed in": any signed-in user renews their own session.
+    "dossiers:keep_alive": row("302", "200", "200", "200", "200", "200"),
     # Everyone but administrators lands on their own page.
     "home": row("302", "302", "302", "302", "302", "200"),
     "login": row("200", "200", "200", "200", "200", "200"),

@@ -88,13 +88,15 @@ class FigureError:
         return COLUMN_BY_FIELD[self.field]
 
 
-def figure_errors(values: Mapping[str, int | None]) -> list[FigureError]:
+def figure_errors(values: Mapping[str, int | None], *,
+                  balance: bool = True) -> list[FigureError]:
     """Every rule of domain.md §4 that ``values`` (field name → count) breaks.
 
     Counts must be whole numbers from 0 to ``MAX_COUNT``, and (3) = (4)+(5a)+(5b)+(6),
     (7) = (8)+(9)+(10), (11) = (12)+(13), (3) = (7)+(11). Messages are in Vietnamese and name the
     column, so a clerk can find and fix the cell. Identities are only checked once every count
-    is valid.
+    is valid. ``balance=False`` leaves out (3) = (7) + (11), which only a report sent for approval
+    must keep (a draft may be half filled: the database checks it for counted reports only).
     """
     errors: list[FigureError] = []
     for column in COLUMNS:
@@ -119,6 +121,10 @@ def figure_errors(values: Mapping[str, int | None]) -> list[FigureError]:
     for identity in IDENTITIES:
         total = values[identity.total]
         expected = sum(values[p] for p in identity.parts)
+        if identity.name == "balance":
+            if balance and total != expected:
+                errors.append(FigureError(identity.total, balance_message(values)))
+            continue
         if total != expected:
             column = COLUMN_BY_FIELD[identity.total]
             errors.append(FigureError(identity.total, str(_(
@@ -128,3 +134,16 @@ def figure_errors(values: Mapping[str, int | None]) -> list[FigureError]:
                  "rule": identity.describe(), "expected": format_count(expected),
                  "total": format_count(total)})))
     return errors
+
+
+def balance_message(values: Mapping[str, int]) -> str:
+    """(3) = (7) + (11) broken, said with the columns the clerk types (the parts), not the
+    computed totals: what was resolved and what is pending must add up to what was received."""
+    received = sum(values[p] for p in IDENTITIES[0].parts)
+    resolved = sum(values[p] for p in IDENTITIES[1].parts)
+    pending = sum(values[p] for p in IDENTITIES[2].parts)
+    return str(_(
+        "số đã giải quyết (8)+(9)+(10) = %(resolved)s và đang giải quyết (12)+(13) = %(pending)s "
+        "phải cộng lại bằng số nhận (4)+(5a)+(5b)+(6) = %(received)s: hãy sửa các cột (4)–(6) "
+        "hoặc (8)–(13).") % {"resolved": format_count(resolved), "pending": format_count(pending),
+                             "received": format_count(received)})

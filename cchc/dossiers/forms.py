@@ -2,20 +2,62 @@
 
 The clerk types the parts; the three totals — (3) received, (7) resolved, (11) pending — are
 computed from them (live in the browser, again on the server), so the only identity left to
-break is (3) = (7) + (11), which is reported on the row with the numbers.
+break is (3) = (7) + (11). A draft may break it (a half-filled form saves); the services refuse
+it when the report is sent, and the page shows the message on the row.
+
+Counts are typed the Vietnamese way: "1.000" or "12 500" are one thousand and twelve thousand
+five hundred (a number box would read "1.000" as 1), so the inputs are text boxes parsed here.
 """
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext as _
 
-from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT, figure_errors
-from cchc.dossiers.widgets import FigureInput
+from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT
+from cchc.dossiers.widgets import PythonRendered
 from cchc.formatting import format_count
 
 TOTALS = {identity.total: identity.parts for identity in IDENTITIES[:3]}
 PART_FIELDS = tuple(part for parts in TOTALS.values() for part in parts)
+
+
+#: Digits, optionally grouped by thousands with "." or a space (a no-break space too): "1.000",
+#: "12 500", "1000".
+_COUNT = re.compile(r"\d{1,3}(?:([. \u00a0\u202f])\d{3})?(?:\1\d{3})*|\d+")
+
+
+class CountInput(PythonRendered, forms.TextInput):
+    """A text box for a count, showing it with "." between thousands; a phone offers digits.
+    Rendered in Python (117 of them make a form: ``widgets.PythonRendered``)."""
+
+    def format_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_count(value)
+        return super().format_value(value)
+
+
+class CountField(forms.IntegerField):
+    """A whole number of dossiers as a Vietnamese clerk writes it: "1.000", "12 500", "1000".
+    A decimal comma, a sign or letters are refused (the field's ``invalid`` message)."""
+
+    widget = CountInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text == "":
+            return None
+        if re.fullmatch(r"[-\u2212]\s*[\d. ]+", text):
+            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
+        if not _COUNT.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(re.sub(r"\D", "", text))
 
 
 class LineForm(forms.Form):
@@ -30,40 +72,55 @@ class LineForm(forms.Form):
             column = COLUMN_BY_FIELD[name]
             where = _("Dòng «%(row)s», cột %(number)s") % {"row": field.name,
                                                           "number": column.number}
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = CountField(
                 required=False,
                 min_value=0,
                 max_value=MAX_COUNT,
                 disabled=not editable,
                 label=f"{column.number} {column.group} – {column.label}",
                 error_messages={
-                    "invalid": _("%(where)s: nhập một số nguyên, không có dấu phẩy hay chữ.")
-                    % {"where": where},
+                    "invalid": _("%(where)s: nhập một số nguyên không âm, chỉ gồm chữ số (có "
+                                 "thể tách hàng nghìn bằng dấu chấm, ví dụ 1.250); không dùng "
+                                 "dấu phẩy, số thập phân, dấu trừ hay chữ.") % {"where": where},
                     "min_value": _("%(where)s: không được âm.") % {"where": where},
                     "max_value": _("%(where)s: số quá lớn (tối đa %(limit)s hồ sơ một ô), kiểm "
                                    "tra lại.") % {"where": where,
                                                   "limit": format_count(MAX_COUNT)},
                 },
-                widget=FigureInput(attrs={
-                    "min": 0, "step": 1, "inputmode": "numeric", "class": "form-control "
+                widget=CountInput(attrs={
+                    "inputmode": "numeric", "autocomplete": "off", "class": "form-control "
                     "form-control-sm num", "data-column": name,
                     "aria-label": f"{field.name} – {column.number} {column.label}",
                 }),
             )
 
     def clean(self):
+        """The row's figures, totals computed; (3) = (7) + (11) is not checked here: a draft
+        stores whatever was typed, and sending checks it (``services.report_save``)."""
         cleaned = super().clean()
         if self.errors:
             return cleaned
         values = {name: cleaned.get(name) or 0 for name in PART_FIELDS}
         for total, parts in TOTALS.items():
             values[total] = sum(values[p] for p in parts)
-        for error in figure_errors(values):
-            raise forms.ValidationError(
-                _("Dòng «%(row)s»: %(message)s") % {"row": self.procedure_field.name,
-                                                   "message": error.message})
         self.figures = values
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:  # the cell to fix stands out (its message is on the row)
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
+
+    @property
+    def row_errors(self) -> list[str]:
+        """Every message about this row (its cells' and the row's own), shown on the row."""
+        found = list(self.non_field_errors())
+        for name in PART_FIELDS:
+            found.extend(self.errors.get(name, []) if self.is_bound else [])
+        return found
 
     @property
     def carried_over_differs(self) -> bool:
@@ -72,8 +129,8 @@ class LineForm(forms.Form):
             return False
         value = self["received_carried_over"].value()
         try:
-            return int(value or 0) != self.previous_pending
-        except (TypeError, ValueError):
+            return (CountField().to_python(value) or 0) != self.previous_pending
+        except forms.ValidationError:
             return False
 
 

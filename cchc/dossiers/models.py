@@ -211,9 +211,11 @@ def _identity_constraint(identity) -> models.CheckConstraint:
 class DossierLine(models.Model):
     """One row of form II.06a: a field's counts for the report's unit and period.
 
-    Counts are whole numbers ≥ 0 (the database's CHECK on unsigned columns) and satisfy the four
-    identities of ``columns.IDENTITIES``, checked by ``clean()`` with messages naming the column
-    and by CHECK constraints in the database.
+    Counts are whole numbers ≥ 0 (the database's CHECK on unsigned columns) and the totals (3),
+    (7), (11) are the sums of their parts (``clean()``, and CHECK constraints in the database).
+    The balance (3) = (7) + (11) holds for every line of a submitted or approved report: the
+    services check it on sending, and a deferred constraint trigger in PostgreSQL refuses any
+    counted report holding a line that breaks it (a draft's line may, while half filled).
     """
 
     report = models.ForeignKey(
@@ -241,7 +243,11 @@ class DossierLine(models.Model):
         ordering = ["report", "field__position"]
         constraints = [
             models.UniqueConstraint(fields=["report", "field"], name="line_unique_report_field"),
-            *(_identity_constraint(identity) for identity in IDENTITIES),
+            # (3) = (7) + (11) binds only the lines of a counted report (a draft may be half
+            # filled); a CHECK cannot read the report's status, so a deferred constraint
+            # trigger enforces it (migration 0006, PostgreSQL).
+            *(_identity_constraint(identity) for identity in IDENTITIES
+              if identity.name != "balance"),
         ]
 
     def __str__(self) -> str:
@@ -252,7 +258,9 @@ class DossierLine(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
-        for error in figure_errors(self.figures()):
+        counted = self.report_id is not None and self.report.status in (
+            ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+        for error in figure_errors(self.figures(), balance=counted):
             errors.setdefault(error.field, []).append(error.message)
         if errors:
             raise ValidationError(errors)

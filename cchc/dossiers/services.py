@@ -35,7 +35,7 @@ from cchc.dossiers.models import (
     ReportStatus,
 )
 from cchc.dossiers.rollups import rollups_rebuild, rollups_refresh
-from cchc.dossiers.selectors import previous_pending, report_lines
+from cchc.dossiers.selectors import COUNTED_STATUSES, previous_pending, report_lines
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.quality.outliers import Outlier, Subject, find_outliers
 from cchc.quality.services import flags_refresh
@@ -170,12 +170,17 @@ def _changes(fields_by_id, old: dict[int, dict], new: dict[int, dict]) -> list[d
     return changes
 
 
-def _validate_lines(lines: Mapping[ProcedureField, Mapping[str, int]]) -> None:
-    problems = []
+def _validate_lines(lines: Mapping[ProcedureField, Mapping[str, int]], *,
+                    balance: bool = True) -> None:
+    """Refuse lines breaking the form's rules: a ``ValidationError`` whose ``error_dict`` holds
+    each offending field's messages under its id (as text), so a page can show them on the row.
+    ``balance`` (3) = (7) + (11) is required only of a report that will count (sent)."""
+    problems: dict[str, list[str]] = {}
     for field, values in lines.items():
-        for error in figure_errors(values):
-            problems.append(_("Dòng «%(field)s»: %(message)s") % {"field": field.name,
-                                                                  "message": error.message})
+        for error in figure_errors(values, balance=balance):
+            problems.setdefault(str(field.pk), []).append(
+                _("Dòng «%(field)s»: %(message)s") % {"field": field.name,
+                                                      "message": error.message})
     if problems:
         raise ValidationError(problems)
 
@@ -354,7 +359,7 @@ def report_save(
     refusal = _entry_refusal(user, unit, period, reason)
     if refusal:
         raise ReportRefused(refusal)
-    _validate_lines(lines)
+    _validate_lines(lines, balance=False)  # a draft may be half filled
 
     report = _locked_report(unit, period)
     current_version = report.version if report else 0
@@ -368,6 +373,8 @@ def report_save(
                            changed=bool(changes), submit=submit, reason=reason)
     if outcome.refused:
         raise ReportRefused(outcome.refusal)
+    if outcome.status_after in COUNTED_STATUSES:  # sent, or stays sent: it must add up
+        _validate_lines(lines, balance=True)
     if outcome.kind == UNCHANGED:
         report.outcome = outcome
         return report
@@ -425,7 +432,8 @@ def _write_lines(report: DossierReport, stored: dict[int, dict], new: dict[int, 
 
 @transaction.atomic
 def report_submit(*, user, report: DossierReport, expected_version: int) -> DossierReport:
-    """Send a draft or returned report for approval, unchanged."""
+    """Send a draft or returned report for approval, unchanged; ``ValidationError`` (by row)
+    when a line does not add up, (3) = (7) + (11), as a draft may not."""
     return _transition(user=user, report=report, expected_version=expected_version,
                        allowed_from=(ReportStatus.DRAFT, ReportStatus.RETURNED),
                        to=ReportStatus.SUBMITTED, action=ReportAction.SUBMITTED,
@@ -574,6 +582,10 @@ def _transition(*, user, report, expected_version, allowed_from, to, action, ref
         raise ReportRefused(_("Báo cáo đang ở trạng thái «%(status)s», không thể %(action)s.")
                             % {"status": report.get_status_display(),
                                "action": str(ReportAction(action).label).lower()})
+    if to == ReportStatus.SUBMITTED:  # a draft's figures may not add up yet: not sent then
+        stored = report_lines(report)
+        fields = ProcedureField.objects.in_bulk(stored)
+        _validate_lines({fields[pk]: values for pk, values in stored.items()}, balance=True)
     status_before = report.status
     report.status = to
     now = timezone.now()

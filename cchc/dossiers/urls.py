@@ -9,6 +9,7 @@ urlpatterns = [
     path("kiem-tra-canh-bao/", views.bulk_flag_check, name="bulk_flag_check"),
     path("tai-len/", views.upload, name="upload"),
     path("tai-len/xac-nhan/", views.upload_confirm, name="upload_confirm"),
+    path("giu-phien/", views.keep_alive, name="keep_alive"),
     path("<code:unit_list>/<code:code>/<period:period>/", views.report, name="report"),
     path("<code:unit_list>/<code:code>/<period:period>/duyet/", views.review, name="review"),
     path("<code:unit_list>/<code:code>/<period:period>/mo-lai/", views.reopen, name="reopen"),

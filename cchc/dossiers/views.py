@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -40,7 +41,7 @@ from cchc.dossiers.models import ProcedureField, ReportStatus
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
 from cchc.quality import services as quality_services
-from cchc.units.models import AdministrativeUnit
+from cchc.units.models import AdministrativeUnit, Level
 from cchc.units.selectors import unit_successors
 
 
@@ -103,11 +104,24 @@ def report(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
             return redirect(request.path)
     if posting and not editable:
         forms = _line_forms(unit, period, current, None, False)
+    # A refused review decision is shown next to the comment box (or on top once the report
+    # is no longer awaiting this reviewer).
+    review_error = request.session.pop("review_error", "") if "review_error" in request.session \
+        else ""
+    review_comment = request.session.pop("review_comment", "") \
+        if "review_comment" in request.session else ""
+    if review_error and not reviewing:
+        messages.error(request, review_error)
     return render(request, "dossiers/report.html", {
         "unit": unit, "period": period, "report": current, "forms": forms,
+        "bad_rows": [form for form in forms if form.is_bound and form.row_errors],
+        "approver": reviewing_office(approver_unit(unit, period.end)) if editable else "",
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warn_seconds": settings.SESSION_WARN_BEFORE_SECONDS,
         "columns": COLUMNS, "editable": editable, "version": version,
         "can_review": reviewing, "may_edit_while_reviewing": reviewing and may_write,
         "approval_refusal": approval_refusal(request.user, current) if reviewing else "",
+        "review_error": review_error, "review_comment": review_comment,
         "can_request_reopen": current is not None and can_request_reopen(request.user, current)
         and (not period.is_locked or can_change_locked(request.user)),
         "can_reopen": current is not None and can_reopen(request.user, current),
@@ -135,11 +149,23 @@ def _save(request, unit, period, forms, version) -> tuple[bool, int]:
         for form in forms:
             form.stored = latest.get(form.procedure_field.pk, {})
         return False, conflict.report.version
-    except (services.ReportRefused, ValidationError) as refusal:
-        for message in getattr(refusal, "messages", [str(refusal)]):
-            messages.error(request, message)
+    except ValidationError as invalid:
+        if hasattr(invalid, "error_dict"):  # by row: shown on each offending row
+            by_row = {form.procedure_field.pk: form for form in forms}
+            for key, errors in invalid.error_dict.items():
+                by_row[int(key)].add_error(None, errors)
+        else:
+            for message in invalid.messages:
+                messages.error(request, message)
         return False, version
-    messages.success(request, saved.outcome.done)  # what really happened, status included
+    except services.ReportRefused as refusal:
+        messages.error(request, str(refusal))
+        return False, version
+    done = saved.outcome.done  # what really happened, status included
+    if saved.status == ReportStatus.SUBMITTED and submit:
+        done = _("%(done)s %(office)s sẽ xem xét và phê duyệt.") % {
+            "done": done, "office": reviewing_office(approver_unit(unit, period.end))}
+    messages.success(request, done)
     return True, version
 
 
@@ -177,9 +203,9 @@ def _report_to_review(request, unit_list, code, period_code):
 def review(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     unit, period, current = _report_to_review(request, unit_list, code, period)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Chưa rõ quyết định: hãy chọn Phê duyệt hoặc Trả lại (kèm ý "
-                                  "kiến) rồi gửi lại."))
+    if not form.is_valid():  # shown next to the comment box (``review_error``)
+        request.session["review_error"] = _("Chưa rõ quyết định: hãy chọn Phê duyệt hoặc Trả "
+                                            "lại (kèm ý kiến) rồi gửi lại.")
         return redirect("dossiers:report", unit.unit_list, unit.code, period.code)
     data = form.cleaned_data
     try:
@@ -192,7 +218,8 @@ def review(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
                                    expected_version=data["version"], comment=data["comment"])
             messages.success(request, _("Đã trả lại báo cáo cho đơn vị."))
     except (services.ReportConflict, services.ReportRefused) as refusal:
-        messages.error(request, str(refusal))
+        request.session["review_error"] = str(refusal)  # next to the comment box
+        request.session["review_comment"] = data["comment"]
     return redirect("dossiers:report", unit.unit_list, unit.code, period.code)
 
 
@@ -505,3 +532,20 @@ def _plans_from_session(pending) -> list[services.ImportPlan]:
                             p["version"], [])
         for p in pending["plans"]
     ]
+
+
+def reviewing_office(approver: AdministrativeUnit) -> str:
+    """Who reviews a unit's report, as a clerk says it: "Phòng Nội vụ huyện Kế Sách" (a
+    district's home affairs office), "Sở Nội vụ tỉnh Sóc Trăng" (a province's)."""
+    name = approver.name[:1].lower() + approver.name[1:]
+    if approver.level == Level.PROVINCE:
+        return _("Sở Nội vụ %(unit)s") % {"unit": name}
+    return _("Phòng Nội vụ %(unit)s") % {"unit": name}
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """The entry form's "stay signed in" button: renews the idle session now (signed-in users
+    only, as every page) and says how long it lasts from here."""
+    request.session["_renewed"] = int(timezone.now().timestamp())  # saved with a new expiry
+    return JsonResponse({"seconds": settings.SESSION_COOKIE_AGE})

@@ -4,7 +4,8 @@ Form II.06a has 13 rows × 9 typed columns: 117 inputs. Django renders each widg
 three templates (``number.html``, ``input.html``, ``attrs.html``), about two thirds of a
 millisecond apiece: most of the form's server time. ``FigureInput`` gives the very same markup
 (``tests/dossiers/test_form_speed.py`` compares them) from the same ``get_context``, without
-the templates.
+the templates. ``PythonRendered`` does it for any ``<input>`` widget: the entry form's count box
+(``forms.CountInput``, a text box) and ``FigureInput``, a number box.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 
-class FigureInput(forms.NumberInput):
+class PythonRendered:
+    """Renders an ``<input>`` widget's context to the markup of Django's ``input.html``."""
+
     def _render(self, template_name, context, renderer=None):
         widget = context["widget"]
         parts = [f'<input type="{conditional_escape(widget["type"])}" '
@@ -29,3 +32,7 @@ class FigureInput(forms.NumberInput):
                          f' {name}="{conditional_escape(str(value))}"')
         parts.append(">")
         return mark_safe("".join(parts))
+
+
+class FigureInput(PythonRendered, forms.NumberInput):
+    """A number box rendered in Python."""

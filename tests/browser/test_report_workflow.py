@@ -15,6 +15,12 @@ from tests.browser.test_unit_browsing import log_in, open_menu
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def accept_confirmations(page):
+    """"Gửi báo cáo" asks for a confirmation (issue 16): the clerk says yes."""
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
 def log_out(page):
     page.get_by_role("button", name="Đăng xuất").click()
 

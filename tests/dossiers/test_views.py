@@ -162,10 +162,8 @@ def test_bad_figures_come_back_with_row_and_column_and_nothing_is_saved(client, 
     page = client.post(url("report", AN_MY, QUARTER), data).content.decode()
     assert "Dòng «Hộ tịch», cột (10): không được âm." in page
     assert "Dòng «Hộ tịch», cột (4): nhập một số nguyên" in page
-    data = form_data(pending_in_time=9)
-    page = client.post(url("report", AN_MY, QUARTER), data).content.decode()
-    assert "Dòng «Hộ tịch»: Cột (3)" in page and "(7) + (11)" in page
     assert not DossierReport.objects.exists()
+    # Figures that do not add up are a draft's right; sending them is refused (tests below).
 
 
 def test_the_second_editor_is_told_and_keeps_what_they_typed(client, people):
@@ -235,3 +233,128 @@ def test_completeness_page_queries_do_not_grow_with_units(client, people):
             assert client.get(url("completeness", code, QUARTER)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _ho_tich_key(data, column):
+    return next(key for key in data if key.endswith(f"-{column}"))
+
+
+def test_a_half_filled_draft_saves_even_though_rows_do_not_add_up(client, people):
+    """Issue 16: column (6) prefilled and the rest untouched broke (3) = (7) + (11) on every
+    row, and "Lưu bản nháp" refused it with 12 red messages."""
+    client_for(client, people["staff"])
+    data = {key: "" for key in form_data()}
+    data["version"] = 0
+    data[_ho_tich_key(data, "received_online")] = "1.000"
+    data[_ho_tich_key(data, "received_carried_over")] = "7"
+    response = client.post(url("report", AN_MY, QUARTER), data, follow=True)
+    report = DossierReport.objects.get()
+    assert report.status == ReportStatus.DRAFT
+    assert "Đã lưu bản nháp (chưa gửi)." in response.content.decode()
+    line = report.lines.get(field__name="Hộ tịch")
+    assert (line.received_online, line.received_total, line.resolved_total) == (1000, 1007, 0)
+
+
+def test_sending_rows_that_do_not_add_up_is_refused_on_the_row(client, people):
+    client_for(client, people["staff"])
+    data = form_data(submit=True)
+    data[_ho_tich_key(data, "pending_in_time")] = "0"  # 100 received, 90 resolved + 2 pending
+    response = client.post(url("report", AN_MY, QUARTER), data)
+    page = response.content.decode()
+    assert not DossierReport.objects.exists()
+    assert page.count('data-testid="row-invalid"') == 1
+    row = page[page.index('data-testid="row-invalid"'):]
+    assert "Hộ tịch" in row[:row.index("</tr>")]
+    error = page[page.index('data-testid="row-error"'):]
+    assert ("Dòng «Hộ tịch»: số đã giải quyết (8)+(9)+(10) = 90 và đang giải quyết (12)+(13) "
+            "= 2 phải cộng lại bằng số nhận (4)+(5a)+(5b)+(6) = 100: hãy sửa các cột (4)–(6) "
+            "hoặc (8)–(13).") in error[:error.index("</div></td>")]
+    assert "1 dòng cần sửa" in page
+
+
+def test_sending_a_stored_draft_that_does_not_add_up_is_refused(people):
+    from django.core.exceptions import ValidationError
+
+    from cchc.dossiers.models import ProcedureField
+
+    unit = factories.unit(AN_MY)
+    period = period_ensure(code=QUARTER)
+    field = ProcedureField.objects.for_level(3).first()
+    draft = services.report_save(
+        user=people["staff"], unit=unit, period=period, expected_version=0,
+        lines={field: factories.figures(pending_in_time=0, pending_total=2)})
+    assert draft.status == ReportStatus.DRAFT
+    with pytest.raises(ValidationError) as refused:
+        services.report_submit(user=people["staff"], report=draft, expected_version=1)
+    assert "hãy sửa các cột (4)–(6) hoặc (8)–(13)" in refused.value.messages[0]
+    assert DossierReport.objects.get().status == ReportStatus.DRAFT
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("1.000", 1000), ("12 500", 12500),
+                                               ("1000", 1000)])
+def test_counts_are_read_the_vietnamese_way(client, people, typed, stored):
+    """QA: a number box read "1.000" as 1; the app itself writes thousands with "."."""
+    client_for(client, people["staff"])
+    data = form_data(received_online=0, received_in_person=0, resolved_early=0,
+                     resolved_on_time=0, resolved_late=0, pending_in_time=0, pending_overdue=0,
+                     received_postal=0, received_carried_over=0)
+    data[_ho_tich_key(data, "received_online")] = typed
+    data[_ho_tich_key(data, "pending_in_time")] = typed
+    client.post(url("report", AN_MY, QUARTER), data)
+    line = DossierReport.objects.get().lines.get(field__name="Hộ tịch")
+    assert (line.received_online, line.pending_in_time) == (stored, stored)
+    page = client.get(url("report", AN_MY, QUARTER)).content.decode()
+    assert f'value="{stored:,}"'.replace(",", ".") in page  # shown the same way
+
+
+@pytest.mark.parametrize("typed", ["1,5", "2.5", "-3", "1.00", "12a"])
+def test_decimals_commas_and_negatives_are_refused_naming_row_and_column(client, people, typed):
+    client_for(client, people["staff"])
+    data = form_data()
+    data[_ho_tich_key(data, "received_online")] = typed
+    page = client.post(url("report", AN_MY, QUARTER), data).content.decode()
+    assert "Dòng «Hộ tịch», cột (4):" in page
+    assert not DossierReport.objects.exists()
+
+
+def test_after_sending_the_page_says_who_reviews_next(client, people):
+    client_for(client, people["staff"])
+    response = client.post(url("report", AN_MY, QUARTER), form_data(submit=True), follow=True)
+    assert ("Đã gửi báo cáo. Phòng Nội vụ huyện Kế Sách sẽ xem xét và phê duyệt."
+            in response.content.decode())
+
+
+def test_a_refused_csrf_token_answers_in_vietnamese_with_what_to_do(people):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(people["staff"])
+    response = csrf_client.post(url("report", AN_MY, QUARTER), form_data())
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Chưa lưu được: trang bạn gửi đã cũ" in page and "tải lại trang" in page
+    assert "CSRF verification failed" not in page
+
+
+def test_keep_alive_renews_the_session(client, people):
+    client_for(client, people["staff"])
+    client.session.set_expiry(5)
+    response = client.post(reverse("dossiers:keep_alive"))
+    assert response.json() == {"seconds": 30 * 60}
+    assert client.session.get_expiry_age() > 29 * 60
+    client.logout()
+    assert client.post(reverse("dossiers:keep_alive")).status_code == 302  # to the login
+
+
+def test_a_refused_return_is_shown_by_the_comment_box(client, people):
+    client_for(client, people["staff"]).post(url("report", AN_MY, QUARTER),
+                                             form_data(submit=True))
+    client_for(client, people["reviewer"])
+    report = DossierReport.objects.get()
+    response = client.post(url("review", AN_MY, QUARTER),
+                           {"decision": "return", "comment": "", "version": report.version},
+                           follow=True)
+    page = response.content.decode()
+    box = page[page.index('id="review-comment"'):]
+    assert 'data-testid="review-error"' in box[:box.index("</form>")]
+    assert "alert alert-danger" in box[:box.index("</form>")]
