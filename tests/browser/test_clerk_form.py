@@ -5,6 +5,7 @@ highlighted with the columns to fix; the page then says who reviews it; the form
 official A4 landscape form and stays usable on a phone."""
 
 import datetime
+import os
 import re
 import shutil
 import subprocess
@@ -102,11 +103,14 @@ def test_clerk_drafts_loses_the_session_gets_figures_back_and_sends(page, real_u
         "Đã gửi báo cáo. Phòng Nội vụ huyện Kế Sách sẽ xem xét và phê duyệt.")).to_be_visible()
     assert DossierReport.objects.get(period__code="2025-Q2").status == ReportStatus.SUBMITTED
 
-    # Printed: the official form on A4 landscape, header, the 13 columns, the signatures.
+    # Printed: the official form on A4 landscape, header, the 13 columns, the signatures (the
+    # totals are the page script's: wait for them, a loaded machine may print first).
+    expect(page.locator('output[data-total="received_total"]').first).to_have_text("1.010")
     ARTEFACTS.mkdir(exist_ok=True)
     pdf = ARTEFACTS / "clerk-form-print.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert shutil.which("pdftotext") or not os.environ.get("CI"), "CI installs poppler-utils"
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
