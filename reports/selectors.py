@@ -3,7 +3,6 @@ aggregate queries, whatever the number of units or periods."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -313,14 +312,6 @@ class RankRow:
     def rank_key(self) -> int:
         """For sorting tables: unranked units after every ranked one."""
         return unranked_last(self.rank)
-
-    @property
-    def sort_values(self) -> dict:
-        """For sorting tables by a KPI: a missing value counts as the worst one, so that
-        sorting best first puts units without figures last."""
-        return {key: value if value is not None else
-                (-math.inf if KPIS[key].higher_is_better else math.inf)
-                for key, value in self.values.items()}
 
     @property
     def rank_change(self) -> int | None:
