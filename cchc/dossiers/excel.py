@@ -398,8 +398,12 @@ def read_workbook(
     *,
     size: int | None = None,
     allowed: Callable[[AdministrativeUnit], bool] | None = None,
+    balance: bool = True,
 ) -> list[SheetReport]:
     """The reports in a filled template workbook (a path or a binary file), one per sheet.
+
+    ``balance=False`` reads the sheets as drafts: (3) = (7) + (11) is left to the moment the
+    report is sent, as on the entry form; every other rule of the form is checked.
 
     Raises ``WorkbookInvalid`` listing every problem (size, file type, layout, header codes,
     scope through ``allowed(unit)``, count cells, missing or extra rows, identities, a unit and
@@ -410,7 +414,7 @@ def read_workbook(
     workbook = _load(data)
     # The values Excel or LibreOffice stored for the formulas when saving (none in a file
     # saved by openpyxl): a total is checked against them only where they are present.
-    context = _Context(allowed, cached=_load(data, data_only=True))
+    context = _Context(allowed, cached=_load(data, data_only=True), balance=balance)
     reports = []
     for sheet in workbook.worksheets:
         if _is_empty(sheet):
@@ -800,8 +804,9 @@ def _is_empty(sheet: Worksheet) -> bool:
 
 
 class _Context:
-    def __init__(self, allowed, cached=None):
+    def __init__(self, allowed, cached=None, balance=True):
         self.allowed = allowed
+        self.balance = balance  # False for drafts: (3) = (7) + (11) is checked on sending
         self.cached = cached  # the workbook's stored formula results (data_only)
         self.unrecognised: list[str] = []
         self.errors: list[CellError] = []
@@ -1006,7 +1011,7 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
     fields = context.fields_for(unit.level) if unit is not None else None
     rows: dict[int, int] = {}
     cached = context.cached[title] if context.cached is not None else None
-    lines = _read_rows(sheet, unit, fields, error, rows, cached)
+    lines = _read_rows(sheet, unit, fields, error, rows, cached, balance=context.balance)
     context.errors.extend(errors)
     if errors or unit is None or period is None:
         return None
@@ -1086,7 +1091,8 @@ def _stale_total(cell, cached: Worksheet | None, computed: int) -> int | None:
 
 
 def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
-               cached: Worksheet | None = None) -> dict[ProcedureField, dict[str, int]]:
+               cached: Worksheet | None = None, *,
+               balance: bool = True) -> dict[ProcedureField, dict[str, int]]:
     """Every field row of the table; ``fields`` is None when the unit is unknown (counts and
     identities are still checked, names are not). ``seen`` receives each field's row.
 
@@ -1167,7 +1173,7 @@ def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
         if not complete:
             continue
         values = {column.field: values[column.field] for column in COLUMNS}
-        broken = figure_errors(values)
+        broken = figure_errors(values, balance=balance)
         for problem in broken:
             error(f"{COUNT_LETTERS[problem.field]}{row}", _("%(where)s: %(problem)s") % {
                 "where": where[:1].upper() + where[1:], "problem": problem.message})

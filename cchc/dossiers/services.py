@@ -646,6 +646,18 @@ class ImportRefused(Exception):
         super().__init__("\n".join(messages))
 
 
+def _unbalanced(lines, outcome: SaveOutcome) -> str:
+    """Why a sheet read as a draft cannot be stored when the report it replaces is counted
+    (sent or approved) and stays so: the first line that breaks (3) = (7) + (11)."""
+    if outcome.refused or outcome.status_after not in COUNTED_STATUSES:
+        return ""
+    for field, values in lines.items():
+        for error in figure_errors(values, balance=True):
+            return _("Báo cáo đang ở trạng thái đã gửi nên mọi dòng phải cân đối. Lĩnh vực "
+                     "«%(name)s»: %(problem)s") % {"name": field.name, "problem": error.message}
+    return ""
+
+
 def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") -> list[ImportPlan]:
     """For each sheet read from a workbook, what would change against the stored figures and,
     given the ``user`` who imports (and ``submit``, ``reason`` as they will be passed to
@@ -667,6 +679,9 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
             plan.outcome = save_outcome(user=user, unit=sheet.unit, period=sheet.period,
                                         report=report, changed=bool(changes), submit=submit,
                                         reason=reason)
+            unbalanced = _unbalanced(sheet.lines, plan.outcome)
+            if unbalanced:  # a draft sheet for a report that stays sent must add up too
+                plan.outcome = SaveOutcome(REFUSED, refusal=unbalanced)
             plan.bars_own_approval = (bool(changes) and not plan.outcome.refused
                                       and entering_bars_approval(user, sheet.unit,
                                                                  sheet.period.end))

@@ -461,7 +461,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             sheets = excel.read_workbook(upload, size=upload.size,
-                                         allowed=lambda unit: can_enter(request.user, unit))
+                                         allowed=lambda unit: can_enter(request.user, unit),
+                                         balance=form.cleaned_data["submit"])
         except excel.WorkbookInvalid as invalid:
             errors = invalid.errors
         else:

@@ -387,3 +387,42 @@ def test_import_command_says_per_sheet_what_it_does_and_refuses_an_approved_repo
                      "--user", "xa", stderr=err)
     assert "đã được duyệt nên không sửa được" in err.getvalue()
     assert DossierReport.objects.get().status == ReportStatus.APPROVED
+
+
+# --- An unbalanced sheet: a draft, as on the entry form ------------------------------------
+
+HALF_FILLED = dict(pending_total=0, pending_in_time=0, pending_overdue=0)  # (3) 100 ≠ 90 + 0
+
+
+def test_an_unbalanced_sheet_uploaded_as_a_draft_is_saved_as_the_draft_it_is(client):
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    figures = factories.figures(**HALF_FILLED)
+    preview = upload(client, filled(template_bytes(client, AN_MY), figures))
+    (plan,) = preview.context["plans"]
+    assert not plan.outcome.refused, plan.outcome.preview
+    client.post(reverse("dossiers:upload_confirm"))
+    report = DossierReport.objects.get()
+    assert report.status == ReportStatus.DRAFT
+    assert report_lines(report)[factories.field().pk] == figures
+
+
+def test_an_unbalanced_sheet_sent_at_once_is_refused_at_its_total_cell(client):
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    content = filled(template_bytes(client, AN_MY), factories.figures(**HALF_FILLED))
+    page = upload(client, content, submit=True).content.decode()
+    assert "(12)+(13) = 0" in page and "Hộ tịch" in page
+    assert not DossierReport.objects.exists()
+
+
+def test_an_unbalanced_draft_sheet_for_a_sent_report_is_refused_in_the_preview(client):
+    stored = _stored(ReportStatus.SUBMITTED)
+    client.force_login(factories.user("xa", unit_code=AN_MY))
+    content = filled(template_bytes(client, AN_MY), factories.figures(**HALF_FILLED))
+    preview = upload(client, content)
+    (plan,) = preview.context["plans"]
+    assert plan.outcome.refused
+    assert "Hộ tịch" in plan.outcome.refusal and "(12)+(13) = 0" in plan.outcome.refusal
+    assert client.post(reverse("dossiers:upload_confirm"), follow=True).status_code == 200
+    stored.refresh_from_db()
+    assert stored.status == ReportStatus.SUBMITTED
+    assert report_lines(stored)[factories.field().pk] == factories.figures()
