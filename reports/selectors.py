@@ -16,6 +16,7 @@ from cchc.dossiers.models import (
     DossierReport,
     DossierRollup,
     ProcedureField,
+    RollupScope,
     deadline_passes_at,
 )
 from cchc.dossiers.scopes import (
@@ -62,6 +63,16 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
 def same_period_last_year(period: ReportingPeriod) -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(kind=period.kind, number=period.number,
                                           year=period.year - 1).first()
+
+
+def latest_quarter_with_figures(unit: AdministrativeUnit) -> ReportingPeriod | None:
+    """The latest quarter for which ``unit`` or a unit below it has counted figures: read from
+    the unit's whole-area rollups (a few dozen rows), not from the reports (the menu asks it
+    on every page)."""
+    rollup = (DossierRollup.objects.filter(unit=unit, scope=RollupScope.SUBTREE,
+                                           period__kind=PeriodKind.QUARTER)
+              .select_related("period").order_by("-period__end").first())
+    return rollup.period if rollup else None
 
 
 def latest_period_with_figures(units) -> ReportingPeriod | None:

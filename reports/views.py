@@ -30,8 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The provincial office lands on its province's ranking; unit staff on their inbox."""
     profile = profile_of(request.user)
     if profile and profile.unit and profile.role == Role.PROVINCIAL_OFFICE:
-        period = selectors.latest_period_with_figures(
-            AdministrativeUnit.objects.subtree_of(profile.unit))
+        period = selectors.latest_quarter_with_figures(profile.unit)
         if period:
             return redirect("reports:ranking", profile.unit.unit_list, profile.unit.code,
                             period.code)

@@ -38,16 +38,14 @@ def unit_links(user, unit: AdministrativeUnit) -> list[Link]:
     quarter with figures, its PAR and QĐ 766 results, the completeness of the units below it and
     every quarter's report. Empty when the user may not see the unit."""
     from cchc.dossiers.selectors import quarters_for
-    from reports.selectors import latest_period_with_figures
+    from reports.selectors import latest_quarter_with_figures
 
     if not user.is_authenticated or not can_view(user, unit):
         return []
     args = [unit.unit_list, unit.code]
     has_children = unit.level != Level.COMMUNE
-    below = (AdministrativeUnit.objects.subtree_of(unit) if has_children
-             else AdministrativeUnit.objects.filter(pk=unit.pk))
     links = []
-    period = latest_period_with_figures(below)
+    period = latest_quarter_with_figures(unit)
     if period is not None:
         links.append(Link("dashboard", _("Tổng hợp"),
                           reverse("reports:dashboard", args=[*args, period.code])))
