@@ -37,7 +37,7 @@ def unit_links(user, unit: AdministrativeUnit) -> list[Link]:
     """The pages about ``unit`` that ``user`` may open: its dashboard and ranking for the latest
     quarter with figures, its PAR and QĐ 766 results, the completeness of the units below it and
     every quarter's report. Empty when the user may not see the unit."""
-    from cchc.dossiers.selectors import quarters_for
+    from cchc.dossiers.selectors import has_due_quarters
     from reports.selectors import latest_quarter_with_figures
 
     if not user.is_authenticated or not can_view(user, unit):
@@ -59,7 +59,7 @@ def unit_links(user, unit: AdministrativeUnit) -> list[Link]:
     if period is not None:
         name = "service_index:ranking" if has_children else "service_index:unit"
         links.append(Link("766", _("Chỉ số 766"), reverse(name, args=[*args, period.code])))
-    if has_children and quarters_for(unit, timezone.localdate()):
+    if has_children and has_due_quarters(unit, timezone.localdate()):
         links.append(Link("completeness", _("Tình hình nộp"),
                           reverse("dossiers:completeness", args=args)))
     links.append(Link("reports", _("Báo cáo các kỳ"), reverse("units:reports", args=args)))

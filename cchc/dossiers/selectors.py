@@ -228,16 +228,23 @@ def report_for(unit, period) -> DossierReport | None:
             .filter(unit=unit, period=period).first())
 
 
+def _due_periods(unit: AdministrativeUnit, today: datetime.date):
+    """Quarters whose cut-off window has opened and at whose end ``unit`` is in force."""
+    return (ReportingPeriod.objects.quarters()
+            .filter(cutoff_start__lte=today)
+            .filter(Q(end__gte=unit.valid_from) if unit.valid_from else Q())
+            .filter(Q(end__lte=unit.valid_to) if unit.valid_to else Q()))
+
+
+def has_due_quarters(unit: AdministrativeUnit, today: datetime.date) -> bool:
+    """Whether any quarter is owed by ``unit`` (``quarters_for`` is not empty), in one query."""
+    return _due_periods(unit, today).exists()
+
+
 def due_quarters(unit: AdministrativeUnit, today: datetime.date, limit: int = 6) -> list[DueReport]:
     """The latest quarters the unit must report on (its cut-off window has opened and the unit
     is in force at the quarter's end), newest first, with what it has filed."""
-    periods = list(
-        ReportingPeriod.objects.quarters()
-        .filter(cutoff_start__lte=today)
-        .filter(Q(end__gte=unit.valid_from) if unit.valid_from else Q())
-        .filter(Q(end__lte=unit.valid_to) if unit.valid_to else Q())
-        .order_by("-end")[:limit]
-    )
+    periods = list(_due_periods(unit, today).order_by("-end")[:limit])
     reports = {r.period_id: r for r in DossierReport.objects.filter(unit=unit, period__in=periods)
                .select_related("period").defer("approved_figures")}
     return [DueReport(unit, p, reports.get(p.pk)) for p in periods]
