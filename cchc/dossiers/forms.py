@@ -11,9 +11,11 @@ five hundred (a number box would read "1.000" as 1), so the inputs are text boxe
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT
@@ -60,6 +62,28 @@ class CountField(forms.IntegerField):
         return int(re.sub(r"\D", "", text))
 
 
+@functools.lru_cache(maxsize=8)
+def _part_texts(language: str | None) -> tuple[dict[str, str], ...]:
+    """Each typed column's label and the messages of its box, translated once per language
+    (a form has 117 boxes; their texts differ only by the row's name)."""
+    texts = []
+    for name in PART_FIELDS:
+        column = COLUMN_BY_FIELD[name]
+        texts.append({
+            "name": name, "number": column.number,
+            "label": f"{column.number} {column.group} – {column.label}",
+            "aria": f"{column.number} {column.label}",
+            "where": _("Dòng «%(row)s», cột %(number)s"),
+            "invalid": _("%(where)s: nhập một số nguyên không âm, chỉ gồm chữ số (có thể tách "
+                         "hàng nghìn bằng dấu chấm, ví dụ 1.250); không dùng dấu phẩy, số thập "
+                         "phân, dấu trừ hay chữ."),
+            "min_value": _("%(where)s: không được âm."),
+            "max_value": _("%(where)s: số quá lớn (tối đa %(limit)s hồ sơ một ô), kiểm tra "
+                           "lại."),
+        })
+    return tuple(texts)
+
+
 class LineForm(forms.Form):
     def __init__(self, *args, field, previous_pending: int | None = None, editable=True,
                  **kwargs):
@@ -68,29 +92,25 @@ class LineForm(forms.Form):
         self.previous_pending = previous_pending
         self.stored: dict[str, int] = {}  # after a conflict: the figures saved meanwhile
         self.flags: dict[str, list] = {}  # column -> outlier flags of the stored figure
-        for name in PART_FIELDS:
-            column = COLUMN_BY_FIELD[name]
-            where = _("Dòng «%(row)s», cột %(number)s") % {"row": field.name,
-                                                          "number": column.number}
+        limit = format_count(MAX_COUNT)
+        for texts in _part_texts(get_language()):
+            name = texts["name"]
+            where = texts["where"] % {"row": field.name, "number": texts["number"]}
             self.fields[name] = CountField(
                 required=False,
                 min_value=0,
                 max_value=MAX_COUNT,
                 disabled=not editable,
-                label=f"{column.number} {column.group} – {column.label}",
+                label=texts["label"],
                 error_messages={
-                    "invalid": _("%(where)s: nhập một số nguyên không âm, chỉ gồm chữ số (có "
-                                 "thể tách hàng nghìn bằng dấu chấm, ví dụ 1.250); không dùng "
-                                 "dấu phẩy, số thập phân, dấu trừ hay chữ.") % {"where": where},
-                    "min_value": _("%(where)s: không được âm.") % {"where": where},
-                    "max_value": _("%(where)s: số quá lớn (tối đa %(limit)s hồ sơ một ô), kiểm "
-                                   "tra lại.") % {"where": where,
-                                                  "limit": format_count(MAX_COUNT)},
+                    "invalid": texts["invalid"] % {"where": where},
+                    "min_value": texts["min_value"] % {"where": where},
+                    "max_value": texts["max_value"] % {"where": where, "limit": limit},
                 },
                 widget=CountInput(attrs={
                     "inputmode": "numeric", "autocomplete": "off", "class": "form-control "
                     "form-control-sm num", "data-column": name,
-                    "aria-label": f"{field.name} – {column.number} {column.label}",
+                    "aria-label": f"{field.name} – {texts['aria']}",
                 }),
             )
 
