@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -312,7 +313,9 @@ def unit_notices(due: list[DueReport]) -> list[tuple[DueReport, ReportEvent]]:
         return []
     events = (ReportEvent.objects.filter(report_id__in=list(reports), action__in=(
         ReportAction.RETURNED, ReportAction.REOPENED, ReportAction.REOPEN_DECLINED))
-        .select_related("user").order_by("report_id", "-at", "-pk").distinct("report_id"))
+        .annotate(newest=Window(RowNumber(), partition_by=F("report_id"),
+                                order_by=[F("at").desc(), F("pk").desc()]))
+        .filter(newest=1).select_related("user"))
     notices = []
     for event in events:
         row = reports[event.report_id]
