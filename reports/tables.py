@@ -2,7 +2,9 @@ import functools
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.rows import BoundRow, BoundRows
@@ -118,6 +120,15 @@ class _Row(BoundRow):
             attributes, default = shown[column.name]
             yield attributes, table.cell(column.name, self.record, default) \
                 if column.name in table.direct_cells else self.get_cell(column.name)
+
+
+    def cells_html(self):
+        """The row's ``<td>`` elements, as the row template's loop over ``td_cells`` renders
+        them (each cell localized and escaped unless safe), joined in Python: a page of 25
+        rows has 550 cells, and the template loop cost a third of a cold ranking's time."""
+        return mark_safe("".join(
+            f"<td {attributes}>{conditional_escape(localize(cell))}</td>"
+            for attributes, cell in self.td_cells()))
 
 
 class _Rows(BoundRows):
