@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, has_units_below, scope_label
 from cchc.units.models import AdministrativeUnit, Level, UnitList
+from cchc.widgets import PythonSelect
 from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE
 
 #: Filters that choose which ranked rows are shown, not who is ranked: a unit keeps its rank
@@ -32,7 +33,7 @@ def scope_filter() -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(
         label=_("Phạm vi số liệu"), method="order_only", empty_label=None,
         choices=[(SUBTREE, _("Toàn địa bàn")), (OWN, _("Riêng cấp của đơn vị"))],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PythonSelect(attrs={"class": "form-select"}),
     )
 
 
@@ -88,17 +89,17 @@ class RankingFilter(RowFilterMixin, ScopeMixin, django_filters.FilterSet):
     kpi = django_filters.ChoiceFilter(
         label=_("Xếp hạng theo"), method="order_only", empty_label=None,
         choices=[(key, KPIS[key].label) for key in RANKABLE],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PythonSelect(attrs={"class": "form-select"}),
     )
     level = django_filters.ChoiceFilter(
         label=_("Cấp đơn vị"), field_name="level", empty_label=_("Đơn vị trực thuộc"),
         choices=[(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label)],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PythonSelect(attrs={"class": "form-select"}),
     )
     parent = django_filters.ModelChoiceFilter(
         label=_("Thuộc"), field_name="parent", empty_label=_("Tất cả"),
         queryset=AdministrativeUnit.objects.none(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PythonSelect(attrs={"class": "form-select"}),
     )
     scope = scope_filter()
     q = search_filter()
@@ -134,7 +135,7 @@ class NationalRankingFilter(RowFilterMixin, ScopeMixin, django_filters.FilterSet
         label=_("Cấp đơn vị"), method="order_only", empty_label=None,
         choices=[(Level.PROVINCE, Level.PROVINCE.label), (Level.DISTRICT, Level.DISTRICT.label),
                  (Level.COMMUNE, Level.COMMUNE.label)],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PythonSelect(attrs={"class": "form-select"}),
     )
 
     scope = scope_filter()
@@ -142,7 +143,7 @@ class NationalRankingFilter(RowFilterMixin, ScopeMixin, django_filters.FilterSet
     province = django_filters.ModelChoiceFilter(
         label=_("Tỉnh"), method="order_only", empty_label=_("Cả nước"),
         queryset=AdministrativeUnit.objects.none(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PythonSelect(attrs={"class": "form-select"}),
     )
 
     class Meta:

@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT
-from cchc.dossiers.widgets import PythonRendered
 from cchc.formatting import format_count
+from cchc.widgets import PythonRendered
 
 TOTALS = {identity.total: identity.parts for identity in IDENTITIES[:3]}
 PART_FIELDS = tuple(part for parts in TOTALS.values() for part in parts)
@@ -33,7 +33,7 @@ _COUNT = re.compile(r"\d{1,3}(?:([. \u00a0\u202f])\d{3})?(?:\1\d{3})*|\d+")
 
 class CountInput(PythonRendered, forms.TextInput):
     """A text box for a count, showing it with "." between thousands; a phone offers digits.
-    Rendered in Python (117 of them make a form: ``widgets.PythonRendered``)."""
+    Rendered in Python (117 of them make a form: ``cchc.widgets.PythonRendered``)."""
 
     def format_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):

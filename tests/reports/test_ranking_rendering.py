@@ -37,3 +37,18 @@ def test_the_fast_rows_render_as_django_tables2_does(query):
     assert fast.count('class="unit-code"') == 5  # a page of 5 rows
     assert fast.count("<td ") == plain.count("<td ") > 0
     assert fast == plain
+
+
+def test_the_filters_selects_render_as_django_renders_them():
+    """``cchc.widgets.PythonSelect`` (the ranking filters' lists) gives Django's own markup:
+    groups, the chosen option, escaped values and labels, True and False attributes."""
+    from django import forms
+
+    from cchc.widgets import PythonSelect
+
+    choices = [("", "Tất cả"), ("a<b", 'A & "B"'), ("Năm 2024", [("1", "Quý I"), ("2", "Quý II")])]
+    attrs = {"class": "form-select", "id": "id_k", "disabled": True, "required": False}
+    for value in ("a<b", "2", None, "unknown"):
+        plain = forms.Select(attrs=attrs, choices=choices).render("k", value)
+        assert PythonSelect(attrs=attrs, choices=choices).render("k", value) == plain
+        assert ("selected" in plain) == (value != "unknown")
