@@ -347,8 +347,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Reporting rules the province sets (domain.md §3): the submission deadline of a period, in days
-# after the end of its data cut-off window, unless a period says otherwise.
+# Reporting rules the province sets (docs/domain.md §3): the submission deadline of a period, in
+# days after the end of its data cut-off window, unless a period says otherwise.
 CCHC_DEADLINE_DAYS_AFTER_CUTOFF = env_int("CCHC_DEADLINE_DAYS_AFTER_CUTOFF", 6)
 
 # Four-eyes rule of the report workflow: whoever entered, changed or submitted a report since its

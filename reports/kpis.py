@@ -1,4 +1,4 @@
-"""The one definition of every dossier KPI (domain.md §4).
+"""The one definition of every dossier KPI (docs/domain.md §4).
 
 Each KPI says how it is computed from the counts of form II.06a, with the formula in the
 column numbers users know. Rates are computed from summed counts — never by averaging

@@ -353,7 +353,7 @@ def _year_by_field(target: _UnitYear, year: int, fields, weights, pending, rng):
 
 # --- PAR index results -----------------------------------------------------------------------
 
-#: The eight areas of the index (domain.md §5) with demo maximum points adding up to 100.
+#: The eight areas of the index (docs/domain.md §5) with demo maximum points adding up to 100.
 AREAS = (
     ("Công tác chỉ đạo, điều hành cải cách hành chính", Decimal(10), CriterionPart.RESULTS),
     ("Cải cách thể chế", Decimal(7), CriterionPart.RESULTS),
@@ -367,7 +367,7 @@ AREAS = (
      CriterionPart.SURVEY),
 )
 
-#: Demo thresholds (unconfirmed: each province sets its own, domain.md §5).
+#: Demo thresholds (unconfirmed: each province sets its own, docs/domain.md §5).
 BANDS = {
     public.SOC_TRANG: (("Xuất sắc", 95), ("Rất tốt", 90), ("Tốt", 80), ("Khá", 70),
                        ("Trung bình", 50), ("Yếu", 0)),
@@ -390,7 +390,7 @@ def _scheme(year: int, level: str, issuer: AdministrativeUnit | None) -> ParSche
     return scheme
 
 
-#: Criteria per area of the demo schemes (domain.md §5: a commune scheme has about 8 areas,
+#: Criteria per area of the demo schemes (docs/domain.md §5: a commune scheme has about 8 areas,
 #: 38 criteria and 50 sub-criteria; a district's about 45 criteria and 72 sub-criteria).
 CRITERIA_PER_AREA = {SchemeLevel.COMMUNE: (5, 4, 6, 4, 5, 4, 6, 4),
                      SchemeLevel.DISTRICT: (6, 5, 7, 5, 6, 5, 7, 4),

@@ -1,4 +1,4 @@
-"""Figures published in the press that the demo places on their real units (domain.md §1).
+"""Figures published in the press that the demo places on their real units (docs/domain.md §1).
 
 Each figure names its unit by list and code, so it lands on the unit that reported it.
 """

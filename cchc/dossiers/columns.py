@@ -90,7 +90,7 @@ class FigureError:
 
 def figure_errors(values: Mapping[str, int | None], *,
                   balance: bool = True) -> list[FigureError]:
-    """Every rule of domain.md §4 that ``values`` (field name → count) breaks.
+    """Every rule of docs/domain.md §4 that ``values`` (field name → count) breaks.
 
     Counts must be whole numbers from 0 to ``MAX_COUNT``, and (3) = (4)+(5a)+(5b)+(6),
     (7) = (8)+(9)+(10), (11) = (12)+(13), (3) = (7)+(11). Messages are in Vietnamese and name the

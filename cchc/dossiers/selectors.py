@@ -165,7 +165,7 @@ def previous_pending(unit, period: ReportingPeriod) -> dict[int, int]:
     """Field id → pending (11) of the unit's report for the previous quarter, where it exists.
 
     Column (6) "từ kỳ trước" of this quarter should equal it: the form prefills it and flags a
-    difference (domain.md §4).
+    difference (docs/domain.md §4).
     """
     previous_code = period.spec.previous().code
     return dict(

@@ -624,7 +624,7 @@ class ImportPlan:
     version: int  # of the stored report when the plan was made (0: none yet)
     changes: list[dict]
     #: (field name, (6) in the file, (11) of the previous quarter) where they differ: a flag to
-    #: show, never a reason to refuse (domain.md §4).
+    #: show, never a reason to refuse (docs/domain.md §4).
     carried_over_flags: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
     #: (cell of the sheet, field name, outlier): figures to check, never a reason to refuse.
     outliers: list[tuple[str, str, Outlier]] = dataclass_field(default_factory=list)

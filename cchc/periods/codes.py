@@ -1,9 +1,9 @@
 """The one notation for reporting periods, used in URLs, commands and files.
 
 ``2023-Q4`` quarter, ``2024-H1`` six months, ``2024-9M`` nine months, ``2024`` year,
-``2024-M03`` month. Dates follow domain.md §3 (Nghị định 09/2019/NĐ-CP, điều 12): a period covers
-its calendar months, and its data cut-off window (thời gian chốt số liệu) runs from the 15th of
-the month before it starts to the 14th of its last month.
+``2024-M03`` month. Dates follow docs/domain.md §3 (Nghị định 09/2019/NĐ-CP, điều 12): a period
+covers its calendar months, and its data cut-off window (thời gian chốt số liệu) runs from the
+15th of the month before it starts to the 14th of its last month.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class InvalidPeriodCode(ValueError):
 
 @dataclass(frozen=True)
 class PeriodSpec:
-    """A period named by its code, with every date derived from the rules of domain.md §3."""
+    """A period named by its code, with every date derived from the rules of docs/domain.md §3."""
 
     kind: str
     year: int

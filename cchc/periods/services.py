@@ -20,7 +20,8 @@ def default_deadline(spec: PeriodSpec) -> datetime.date:
 
 
 def period_ensure(*, code: str, deadline: datetime.date | None = None) -> ReportingPeriod:
-    """The period named ``code``, created with the dates of domain.md §3 if it does not exist."""
+    """The period named ``code``, created with the dates of docs/domain.md §3 if it does not
+    exist."""
     spec = PeriodSpec.parse(code)
     period, _created = ReportingPeriod.objects.get_or_create(
         code=spec.code,

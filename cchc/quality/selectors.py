@@ -85,7 +85,7 @@ class CarriedOverMismatch:
 def carried_over_mismatches(root: AdministrativeUnit, period: ReportingPeriod
                             ) -> list[CarriedOverMismatch]:
     """Lines of counted reports whose (6) "từ kỳ trước" differs from (11) of the unit's report
-    for the previous quarter (domain.md §4). One query."""
+    for the previous quarter (docs/domain.md §4). One query."""
     previous = DossierLine.objects.filter(
         report__unit_id=OuterRef("report__unit_id"), field_id=OuterRef("field_id"),
         report__period__code=period.spec.previous().code).values("pending_total")[:1]
@@ -115,7 +115,7 @@ LONG_KINDS = (PeriodKind.HALF_YEAR, PeriodKind.NINE_MONTHS, PeriodKind.YEAR)
 def long_period_mismatches(root: AdministrativeUnit, year: int) -> list[LongPeriodMismatch]:
     """Longer periods of ``year`` (6 months, 9 months, year) that a unit below ``root`` filed
     directly, where the filed figures disagree with those derived from its quarters: both are
-    shown (domain.md §3)."""
+    shown (docs/domain.md §3)."""
     periods = {p.pk: p for p in ReportingPeriod.objects.filter(year=year, kind__in=LONG_KINDS)}
     if not periods:
         return []

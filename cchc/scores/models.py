@@ -1,7 +1,7 @@
 """PAR index (Chỉ số CCHC): versioned scoring schemes, unit assessments and their scores.
 
 A scheme is data, one per year and level, because each province reissues its own often
-(domain.md §5): a tree of areas → criteria → sub-criteria with maximum points, plus the bands
+(docs/domain.md §5): a tree of areas → criteria → sub-criteria with maximum points, plus the bands
 that turn an index into a rating. A unit's index is its points over the scheme's maximum, in %.
 """
 

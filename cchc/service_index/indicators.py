@@ -1,7 +1,7 @@
 """The indicators of QĐ 766/QĐ-TTg, as loaded by the data migration (one place to read them).
 
 Group points are the decision's; the split of each group into indicators and the thresholds of
-the entered ones follow the decision's structure as summarised in domain.md §6 and are marked
+the entered ones follow the decision's structure as summarised in docs/domain.md §6 and are marked
 there as this app's reading. Two indicators come from form II.06a through ``reports.kpis``.
 """
 
@@ -38,6 +38,6 @@ INDICATORS = (
     ("6.3", 6, "Tỷ lệ khai thác, sử dụng lại thông tin, dữ liệu số hoá", D(7), D(50), ""),
 )
 
-# Bands of the total (domain.md §6, marked unconfirmed there): the lowest score of each.
+# Bands of the total (docs/domain.md §6, marked unconfirmed there): the lowest score of each.
 BANDS = ((D(90), "Xuất sắc"), (D(80), "Tốt"), (D(70), "Khá"), (D(50), "Trung bình"),
          (D(0), "Yếu"))

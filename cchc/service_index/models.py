@@ -1,4 +1,4 @@
-"""The service index of QĐ 766/QĐ-TTg (2022), per unit and reporting period (domain.md §6).
+"""The service index of QĐ 766/QĐ-TTg (2022), per unit and reporting period (docs/domain.md §6).
 
 Six groups, 100 points. Each indicator is a rate in % scored against its threshold: at or above
 the threshold it earns its full points, below it ``rate / threshold × points``. Two indicators

@@ -18,7 +18,8 @@ def count(unit_list, level):
 def test_both_official_lists_are_loaded_with_their_official_sizes():
     assert count(BEFORE, Level.PROVINCE) == 63
     assert count(BEFORE, Level.DISTRICT) == 696
-    # The package lists 10,035 communes; domain.md quotes "about 10,051" for mid-2025.
+    # The package lists 10,035 communes; other sources quote "about 10,051" for mid-2025
+    # (docs/domain.md §2).
     assert 10_000 <= count(BEFORE, Level.COMMUNE) <= 10_100
     assert count(AFTER, Level.PROVINCE) == 34
     assert count(AFTER, Level.DISTRICT) == 0

@@ -40,7 +40,7 @@ def test_units_in_force_on_a_date_come_from_one_list_only():
 
 
 def test_codes_shared_by_both_lists_mostly_name_different_communes():
-    """domain.md §2: a code does not identify a unit across the reform."""
+    """docs/domain.md §2: a code does not identify a unit across the reform."""
     old = dict(UNITS.filter(unit_list="2008", level=Level.COMMUNE).values_list("code", "name"))
     new = dict(UNITS.filter(unit_list="2025", level=Level.COMMUNE).values_list("code", "name"))
     shared = old.keys() & new.keys()
