@@ -19,6 +19,7 @@ module never writes to the database.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import itertools
 import math
@@ -54,7 +55,16 @@ from cchc.formatting import format_count
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level, UnitList
-from cchc.units.text import fold
+from cchc.units.text import fold as _fold_text
+
+_fold_cached = functools.lru_cache(maxsize=4096)(_fold_text)
+
+
+def fold(text: str) -> str:
+    """``cchc.units.text.fold``; field names and labels repeat on every sheet of a workbook,
+    so a short text is folded once (a long one, typed over a label, is not kept)."""
+    return _fold_cached(text) if len(text) <= 200 else _fold_text(text)
+
 
 # --- The layout -------------------------------------------------------------------------------
 
@@ -413,7 +423,7 @@ def read_workbook(
     """
     data = _read_bytes(source, size)
     workbook = UploadedWorkbook(data, _check_package(data, FORM_LIMITS))
-    context = _Context(allowed, balance=balance, sheets=len(workbook.titles))
+    context = _Context(allowed, balance=balance, titles=tuple(workbook.titles))
     reports = []
     for sheet in workbook.sheets():
         if _is_empty(sheet):
@@ -893,6 +903,20 @@ class UploadedSheet:
         formula = self.formulas.get((row, column))
         return self.stored(row, column) if formula is None else formula
 
+    def row_values(self, row: int, first: int, last: int) -> list:
+        """``value`` of the cells of ``row`` from column ``first`` to ``last``."""
+        cells = self._rows[row - 1][first - 1:last] if row <= len(self._rows) else []
+        values = [None if isinstance(v, str) and not v else
+                  int(v) if type(v) is float and v.is_integer() else v for v in cells]
+        values += [None] * (last - first + 1 - len(values))
+        formulas = self.formulas
+        if formulas:
+            for column in range(first, last + 1):
+                formula = formulas.get((row, column))
+                if formula is not None:
+                    values[column - first] = formula
+        return values
+
     def at(self, coordinate: str):
         """``value`` of the cell named ``"C5"``."""
         return self.value(*coordinate_to_tuple(coordinate))
@@ -934,16 +958,18 @@ def _is_empty(sheet: UploadedSheet) -> bool:
     return sheet.max_row == 1 and sheet.max_column == 1 and _blank(sheet.value(1, 1))
 
 
-#: From this many sheets on, the units of a list in force at a period's end are loaded in one
-#: query when the first sheet needs one, instead of one query per sheet.
+#: From this many sheets on, the units named by the sheets' titles are loaded in one query when
+#: the first sheet needs one, instead of one query per sheet.
 BULK_UNITS_FROM = 20
 
 
 class _Context:
-    def __init__(self, allowed, balance=True, sheets: int = 1):
+    def __init__(self, allowed, balance=True, titles: tuple[str, ...] = ()):
         self.allowed = allowed
         self.balance = balance  # False for drafts: (3) = (7) + (11) is checked on sending
-        self.bulk = sheets >= BULK_UNITS_FROM
+        self.bulk = len(titles) >= BULK_UNITS_FROM
+        #: A sheet of a multi-unit workbook is titled with its unit's code: the candidates.
+        self.codes = {title.split()[0] for title in titles if title.split()}
         self.periods: dict[str, ReportingPeriod | str] = {}
         self.units: dict[tuple[str, int], dict[str, AdministrativeUnit]] = {}
         self.unrecognised: list[str] = []
@@ -959,23 +985,23 @@ class _Context:
         return self.periods[text]
 
     def unit(self, code: str, unit_list: str, period: ReportingPeriod) -> AdministrativeUnit:
-        """``resolve_unit``; for a workbook of many sheets, from the units of ``unit_list`` in
-        force at the end of ``period``, loaded once."""
+        """``resolve_unit``; for a workbook of many sheets, the units its sheets' titles name
+        in ``unit_list`` at the end of ``period`` are loaded in one query, and any other code is
+        resolved on its own."""
         if not self.bulk:
             return resolve_unit(code, unit_list, period)
         key = (unit_list, period.pk)
         if key not in self.units:
             units = self.units[key] = {}
-            for unit in (AdministrativeUnit.objects.filter(unit_list=unit_list)
+            for unit in (AdministrativeUnit.objects.filter(unit_list=unit_list,
+                                                           code__in=self.codes)
                          .as_of(period.end).select_related("parent", "province")):
                 if unit.code in units:  # never in the official lists: let the query decide
                     self.bulk = False
                     return resolve_unit(code, unit_list, period)
                 units[unit.code] = unit
-        try:
-            return self.units[key][code.strip()]
-        except KeyError:
-            raise AdministrativeUnit.DoesNotExist from None
+        found = self.units[key].get(code.strip())
+        return found if found is not None else resolve_unit(code, unit_list, period)
 
     def fields_for(self, level: int) -> list[ProcedureField]:
         if level not in self.fields:
@@ -1267,7 +1293,7 @@ def _read_rows(sheet: UploadedSheet, unit, fields, error, seen: dict[int, int], 
         last_row = cap
     level = Level(unit.level).label.lower() if unit is not None else ""
     for row in range(FIRST_DATA_ROW, last_row + 1):
-        cells = [sheet.value(row, column) for column in range(2, LAST_COLUMN + 1)]
+        cells = sheet.row_values(row, 2, LAST_COLUMN)
         if all(_blank(value) for value in cells):
             continue  # an empty row (a stray STT alone included)
         name_value, count_values = cells[0], cells[1:]
