@@ -604,6 +604,8 @@ _CHUNK = 1 << 16
 #: The parts naming the sheets are a few kilobytes; one larger than this is not from Excel.
 _MAX_INDEX_BYTES = 1 << 20
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+#: A cell reference → (row, column): the same references recur on every sheet of a workbook.
+_PLACES: dict[str, tuple[int, int]] = {}
 
 
 @dataclass
@@ -636,6 +638,7 @@ class _NotXml(Exception):
     """A part declares a DTD or entities: no part of an Excel package does."""
 
 
+@functools.lru_cache(maxsize=4096)  # merged ranges recur on every sheet of a workbook
 def _bounds(ref: str) -> tuple[int, int, int] | None:
     """``"B3:D10"`` → (last row, last column, number of cells); None when unreadable."""
     corners = []
@@ -675,6 +678,9 @@ class _SheetCounter:
         self._previous = ""  # the element started last: a cell's <f> is its first child
 
     def start(self, name: str, attrs: dict) -> None:
+        if name == "v":  # the commonest element, a cell's value: nothing to count
+            self._previous = name
+            return
         name = name.rpartition(":")[2]
         previous, self._previous = self._previous, name
         if self.root is None:
@@ -688,15 +694,27 @@ class _SheetCounter:
                 if self.strings > self.most_strings:
                     raise _Exceeded("strings", self.strings, self.most_strings)
         elif name == "c":
-            ref = _CELL_REF.fullmatch(attrs.get("r", ""))
-            if ref is None:
+            given = attrs.get("r", "")
+            place = _PLACES.get(given)
+            if place is None:
+                ref = _CELL_REF.fullmatch(given)
+                if ref is not None:
+                    place = (int(ref[2]), column_index_from_string(ref[1].upper()))
+                    if len(_PLACES) < 100_000:
+                        _PLACES[given] = place
+            if place is None:
                 self.column += 1
             else:
-                self.row = int(ref[2])
-                self.column = column_index_from_string(ref[1].upper())
+                self.row, self.column = place
             self.cells += 1
-            self._check(self.row, self.column, self.cells)
-            self.scan.extend(self.row, self.column)
+            limits, scan = self.limits, self.scan
+            if self.row > limits.rows or self.column > limits.columns \
+                    or self.cells > limits.cells:
+                self._check(self.row, self.column, self.cells)
+            if self.row > scan.max_row:
+                scan.max_row = self.row
+            if self.column > scan.max_column:
+                scan.max_column = self.column
         elif name == "f" and previous == "c":  # not the <xm:f> of a validation's list
             self._formula, self._formula_attrs = [], attrs
             self.parser.CharacterDataHandler = self._formula.append
