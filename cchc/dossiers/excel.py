@@ -14,6 +14,11 @@ Only the count cells are unlocked; the sheet is protected without a password (it
 accidents, not tampering: the reader checks everything again). ``read_workbook`` reads such a
 workbook back, one sheet or many, and raises ``WorkbookInvalid`` with every problem it finds. This
 module never writes to the database.
+
+Templates are written with openpyxl; uploads are read with python-calamine (``UploadedWorkbook``:
+the values, a formula's stored result included) beside what the package check saw streaming each
+sheet's XML before anything is parsed (``SheetScan``: the used range, and which cells hold which
+formula), so the rules on formulas and used ranges are those of the file itself.
 """
 
 from __future__ import annotations
@@ -576,10 +581,10 @@ def _check_package(data: bytes, limits: SheetLimits) -> dict[str, SheetScan]:
 
 @dataclass(frozen=True)
 class SheetLimits:
-    """What one sheet of an upload may hold, checked while its XML is unpacked, before openpyxl
-    builds a cell: ``rows`` and ``columns`` bound its used range (the ``<dimension>`` it
-    declares and the cells, merged ranges and hyperlinks it has), ``cells`` the cells it
-    stores, empty ones included. ``too_many_rows`` is the message past ``rows`` (with
+    """What one sheet of an upload may hold, checked while its XML is unpacked, before
+    python-calamine reads a cell: ``rows`` and ``columns`` bound its used range (the
+    ``<dimension>`` it declares and the cells, merged ranges and hyperlinks it has), ``cells``
+    the cells it stores, empty ones included. ``too_many_rows`` is the message past ``rows`` (with
     ``%(limit)s``)."""
 
     rows: int
