@@ -621,6 +621,9 @@ class SheetScan:
     max_row: int = 1
     max_column: int = 1
     formulas: dict[tuple[int, int], str] = dataclass_field(default_factory=dict)
+    #: Cells holding an error value (``t="e"``: ``#N/A``, ``#DIV/0!``), which python-calamine
+    #: reads as blank: (row, column) → the error as Excel shows it.
+    errors: dict[tuple[int, int], str] = dataclass_field(default_factory=dict)
 
     def extend(self, row: int, column: int) -> None:
         if row > self.max_row:
@@ -681,6 +684,7 @@ class _SheetCounter:
         self._formula_attrs: dict = {}
         self._shared: dict[str, tuple[str, str]] = {}
         self._previous = ""  # the element started last: a cell's <f> is its first child
+        self._error: list[str] | None = None
 
     def start(self, name: str, attrs: dict) -> None:
         if name == "v":  # the commonest element, a cell's value: nothing to count
@@ -720,6 +724,10 @@ class _SheetCounter:
                 scan.max_row = self.row
             if self.column > scan.max_column:
                 scan.max_column = self.column
+            if attrs.get("t") == "e":  # an error value: its text, from the <v> to come
+                self._error = []
+                self.parser.CharacterDataHandler = self._error.append
+                self.parser.EndElementHandler = self.end_error
         elif name == "f" and previous == "c":  # not the <xm:f> of a validation's list
             self._formula, self._formula_attrs = [], attrs
             self.parser.CharacterDataHandler = self._formula.append
@@ -740,6 +748,17 @@ class _SheetCounter:
                     self.cells += area
                     self.scan.extend(last_row, last_column)
                 self._check(last_row, last_column, self.cells)
+
+    def end_error(self, name: str) -> None:
+        """The end of an error cell's ``<v>`` (or of the cell, when it has none)."""
+        local = name.rpartition(":")[2]
+        if local in ("v", "c"):
+            self.parser.CharacterDataHandler = None
+            self.parser.EndElementHandler = None
+            text = "".join(self._error or ()).strip()
+            if local == "v" and text:
+                self.scan.errors[(self.row, self.column)] = text
+            self._error = None
 
     def end_formula(self, name: str) -> None:
         """The end of ``<f>``: its text, as openpyxl reads it (``=`` and the formula; a cell of
@@ -893,12 +912,13 @@ class UploadedSheet:
     stored, a formula's last computed result included) beside what the package check saw of its
     XML (``SheetScan``: its used range and its formulas). Rows and columns count from 1."""
 
-    __slots__ = ("title", "formulas", "max_row", "max_column", "_rows")
+    __slots__ = ("title", "formulas", "errors", "max_row", "max_column", "_rows")
 
     def __init__(self, title: str, rows: list[list], scan: SheetScan):
         self.title = title
         self._rows = rows
         self.formulas = scan.formulas
+        self.errors = scan.errors
         self.max_row = max(scan.max_row, len(rows), 1)
         self.max_column = max(scan.max_column, max(map(len, rows), default=0), 1)
 
@@ -913,7 +933,7 @@ class UploadedSheet:
         if type(value) is float and value.is_integer():
             return int(value)
         if isinstance(value, str) and not value:
-            return None
+            return self.errors.get((row, column)) if self.errors else None
         return value
 
     def formula(self, row: int, column: int) -> str | None:
@@ -932,6 +952,10 @@ class UploadedSheet:
         values = [None if isinstance(v, str) and not v else
                   int(v) if type(v) is float and v.is_integer() else v for v in cells]
         values += [None] * (last - first + 1 - len(values))
+        if self.errors:
+            for column in range(first, last + 1):
+                if (row, column) in self.errors and values[column - first] is None:
+                    values[column - first] = self.errors[(row, column)]
         formulas = self.formulas
         if formulas:
             for column in range(first, last + 1):

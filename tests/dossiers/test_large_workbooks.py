@@ -236,6 +236,18 @@ def test_the_list_of_a_validation_is_not_mistaken_for_a_formula_in_a_cell():
     assert all(values == factories.figures() for values in report.lines.values())
 
 
+def test_an_error_value_in_a_count_cell_is_refused_as_it_shows():
+    """A cell holding #N/A as a value (pasted from a sheet where a formula failed): calamine
+    reads an error as blank, which would count 0; it is refused, as the text it shows."""
+    def pasted(xml):
+        xml = cell_xml(xml, "E17", "<v>#N/A</v>").replace('<c r="E17"', '<c r="E17" t="e"', 1)
+        return cell_xml(xml, "F17", "<v>#DIV/0!</v>").replace('<c r="F17"', '<c r="F17" t="e"', 1)
+    errors = pytest.raises(excel.WorkbookInvalid, excel.read_workbook,
+                           io.BytesIO(with_sheet_xml(one_sheet(), pasted))).value.errors
+    assert [(e.cell, re.search(r"chữ «(.*?)»", e.message)[1]) for e in errors] == [
+        ("E17", "#N/A"), ("F17", "#DIV/0!")]
+
+
 def test_a_formula_in_a_list_upload_is_refused_as_it_shows_not_as_its_result():
     from openpyxl import Workbook
 
