@@ -40,7 +40,6 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 import python_calamine
-from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -606,8 +605,6 @@ _FORM_TOO_MANY_ROWS = gettext_lazy(
 FORM_LIMITS = SheetLimits(rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS, cells=MAX_SHEET_CELLS,
                           too_many_rows=_FORM_TOO_MANY_ROWS)
 _CHUNK = 1 << 16
-#: The parts naming the sheets are a few kilobytes; one larger than this is not from Excel.
-_MAX_INDEX_BYTES = 1 << 20
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 #: A cell reference → (row, column): the same references recur on every sheet of a workbook.
 _PLACES: dict[str, tuple[int, int]] = {}
@@ -819,18 +816,38 @@ def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLi
     return counter.scan if counter.root == "worksheet" else None
 
 
+def _elements(archive: zipfile.ZipFile, name: str, local: str) -> list[dict] | None:
+    """The attributes of every ``local`` element of part ``name``, streamed through expat (a
+    workbook of 5,000 sheets has an index of a megabyte or more: no tree is built); None when
+    the part is missing, damaged or declares a DTD."""
+    found: list[dict] = []
+
+    def start(tag, attrs):
+        if tag.rpartition(":")[2] == local:
+            found.append(attrs)
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.StartElementHandler = start
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except Exception:  # a damaged index: the sheets are then named by their part
+        return None
+    return found
+
+
 def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Part name → the sheet's title in the workbook, as far as the package says it."""
-    def read(name):
-        if name not in names or archive.getinfo(name).file_size > _MAX_INDEX_BYTES:
-            return None
-        try:
-            return DefusedET.fromstring(archive.read(name))
-        except Exception:  # a damaged index: the sheets are then named by their part
-            return None
-
-    workbook, rels = read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels")
-    if workbook is None or rels is None:
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    sheets = _elements(archive, "xl/workbook.xml", "sheet")
+    rels = _elements(archive, "xl/_rels/workbook.xml.rels", "Relationship")
+    if sheets is None or rels is None:
         return {}
     targets = {}
     for rel in rels:
@@ -839,11 +856,10 @@ def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
             posixpath.join("xl", target))
         targets[rel.get("Id")] = part
     titles = {}
-    for element in workbook.iter():
-        if element.tag.rpartition("}")[2] == "sheet":
-            rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-            if rel_id in targets:
-                titles[targets[rel_id]] = element.get("name", "")
+    for sheet in sheets:
+        rel_id = next((v for k, v in sheet.items() if k.endswith(":id")), None)
+        if rel_id in targets:
+            titles[targets[rel_id]] = sheet.get("name", "")
     return titles
 
 

@@ -248,6 +248,21 @@ def test_an_error_value_in_a_count_cell_is_refused_as_it_shows():
         ("E17", "#N/A"), ("F17", "#DIV/0!")]
 
 
+def test_a_workbook_whose_index_of_sheets_passes_a_megabyte_is_read():
+    """5,091 sheets make an index (xl/workbook.xml) of 1.2 MB: streamed, not refused."""
+    source = zipfile.ZipFile(io.BytesIO(one_sheet()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":  # as long as 5,091 sheets' names
+                body = body.replace(b"<sheets>", b"<!--" + b" " * (1200 * 1024) + b"--><sheets>")
+            target.writestr(item.filename, body)
+    assert zipfile.ZipFile(out).getinfo("xl/workbook.xml").file_size > 1024 * 1024
+    [report] = excel.read_workbook(io.BytesIO(out.getvalue()))
+    assert report.unit.code == "31564"
+
+
 def test_a_formula_in_a_list_upload_is_refused_as_it_shows_not_as_its_result():
     from openpyxl import Workbook
 
