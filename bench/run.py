@@ -10,7 +10,9 @@ and loaded with the national demo data when missing, about 3 minutes):
 * ``bench/forms.py``: server time of the entry form and the review page (target 50 ms);
 * ``bench/load.py``: 50 users for 5 minutes (locust) against gunicorn with 2 workers: failed
   requests (target 0) and the p95 of every response (target 500 ms), and each page's p95;
-* ``bench/import_workbook.py``: importing a 66,000-row province workbook beside parsing it;
+* ``bench/import_workbook.py``: previewing and importing a 66,000-row workbook beside a bare
+  python-calamine read of it, the preview's peak RSS at 1×, 2×, 4× the rows, and the reader
+  before and after python-calamine on a 108-sheet workbook;
 * ``bench/export.py``: the summary workbook beside tablib and a bare openpyxl loop.
 
 Options: ``--quick`` for a short smoke run (fewer rows and seconds; its table is not written to

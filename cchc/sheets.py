@@ -39,20 +39,20 @@ def first_sheet(source, header: tuple[str, ...], *,
                 max_rows: int | None = None) -> tuple[str, list[tuple]]:
     """(title, data rows padded to the header's width) of the first sheet of ``source``, after
     the checks of every upload with the limits of a list (``list_limits``)."""
+    width = len(header)
     try:
-        sheet = open_checked_workbook(source, limits=list_limits(header, max_rows)).worksheets[0]
+        workbook = open_checked_workbook(source, limits=list_limits(header, max_rows))
+        sheet = next(workbook.sheets(), None)
+        # Read with python-calamine: a formula shows as its text ("=B2*100"), as openpyxl
+        # showed it, so that it is refused as not a value rather than taken as its last result.
+        rows = list(sheet.rows(width)) if sheet is not None else []
     except WorkbookInvalid as invalid:
         raise SheetUnreadable(" ".join(str(error) for error in invalid.errors)) from invalid
-    rows, title = list(sheet.iter_rows(values_only=True)), sheet.title
-    width = len(header)
-
-    def padded(row):
-        return (tuple(row) + (None,) * width)[:width]
-
-    if not rows or tuple(str(v or "").strip() for v in padded(rows[0])) != tuple(header):
+    title = sheet.title if sheet is not None else ""
+    if not rows or tuple(str(v or "").strip() for v in rows[0]) != tuple(header):
         raise SheetUnreadable(_("Trang «%(sheet)s», dòng 1 phải là tiêu đề: %(header)s.")
                               % {"sheet": title, "header": " | ".join(header)})
-    return title, [padded(row) for row in rows[1:]]
+    return title, rows[1:]
 
 
 def upload_handle(request, run, *, refused: type[Exception], done: str,

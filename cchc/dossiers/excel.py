@@ -14,17 +14,23 @@ Only the count cells are unlocked; the sheet is protected without a password (it
 accidents, not tampering: the reader checks everything again). ``read_workbook`` reads such a
 workbook back, one sheet or many, and raises ``WorkbookInvalid`` with every problem it finds. This
 module never writes to the database.
+
+Templates are written with openpyxl; uploads are read with python-calamine (``UploadedWorkbook``:
+the values, a formula's stored result included) beside what the package check saw streaming each
+sheet's XML before anything is parsed (``SheetScan``: the used range, and which cells hold which
+formula), so the rules on formulas and used ranges are those of the file itself.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import itertools
+import math
 import os
 import posixpath
 import re
-import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -33,14 +39,15 @@ from dataclasses import field as dataclass_field
 from typing import BinaryIO
 from xml.parsers import expat
 
-from defusedxml import ElementTree as DefusedET
+import python_calamine
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.formula.translate import Translator
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -52,7 +59,16 @@ from cchc.formatting import format_count
 from cchc.periods.codes import InvalidPeriodCode
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.units.models import AdministrativeUnit, Level, UnitList
-from cchc.units.text import fold
+from cchc.units.text import fold as _fold_text
+
+_fold_cached = functools.lru_cache(maxsize=4096)(_fold_text)
+
+
+def fold(text: str) -> str:
+    """``cchc.units.text.fold``; field names and labels repeat on every sheet of a workbook,
+    so a short text is folded once (a long one, typed over a label, is not kept)."""
+    return _fold_cached(text) if len(text) <= 200 else _fold_text(text)
+
 
 # --- The layout -------------------------------------------------------------------------------
 
@@ -410,13 +426,10 @@ def read_workbook(
     period on two sheets). Nothing is written to the database.
     """
     data = _read_bytes(source, size)
-    _check_package(data, FORM_LIMITS)
-    workbook = _load(data)
-    # The values Excel or LibreOffice stored for the formulas when saving (none in a file
-    # saved by openpyxl): a total is checked against them only where they are present.
-    context = _Context(allowed, cached=_load(data, data_only=True), balance=balance)
+    workbook = UploadedWorkbook(data, _check_package(data, FORM_LIMITS))
+    context = _Context(allowed, balance=balance, titles=tuple(workbook.titles))
     reports = []
-    for sheet in workbook.worksheets:
+    for sheet in workbook.sheets():
         if _is_empty(sheet):
             continue
         context.sheets += 1
@@ -440,16 +453,16 @@ def read_workbook(
 
 
 def open_checked_workbook(source: str | os.PathLike | BinaryIO, *, size: int | None = None,
-                          limits: SheetLimits | None = None):
+                          limits: SheetLimits | None = None) -> UploadedWorkbook:
     """An uploaded workbook, opened only after the checks every upload gets: its size
     (``CCHC_MAX_UPLOAD_BYTES``), that it is an .xlsx package and not something else, its
     unpacked size (zip bombs), every part readable (CRC, compression) and each sheet's rows,
     columns and cells, counted while unpacking, before parsing (``limits``: the form's,
     ``FORM_LIMITS``, unless the caller reads another kind of sheet). ``WorkbookInvalid`` says
-    what is wrong, in Vietnamese, naming the sheet."""
+    what is wrong, in Vietnamese, naming the sheet. Read with python-calamine
+    (``UploadedWorkbook``): a cell holding a formula shows the formula, as openpyxl did."""
     data = _read_bytes(source, size)
-    _check_package(data, limits or FORM_LIMITS)
-    return _load(data)
+    return UploadedWorkbook(data, _check_package(data, limits or FORM_LIMITS))
 
 
 def _file_error(message: str) -> WorkbookInvalid:
@@ -524,8 +537,9 @@ def _not_xlsx_hint() -> str:
     return _("Hãy tải lên tệp Excel (.xlsx) lập từ biểu mẫu của hệ thống.")
 
 
-def _check_package(data: bytes, limits: SheetLimits) -> None:
-    """Refuse, with a message saying what the file is, anything but an .xlsx package."""
+def _check_package(data: bytes, limits: SheetLimits) -> dict[str, SheetScan]:
+    """Refuse, with a message saying what the file is, anything but an .xlsx package; each
+    worksheet's ``SheetScan`` by its title."""
     if not data:
         raise _file_error(_("Tệp rỗng (0 byte). Hãy chọn lại tệp Excel (.xlsx) đã điền số liệu."))
     if data.startswith(b"%PDF"):
@@ -558,7 +572,7 @@ def _check_package(data: bytes, limits: SheetLimits) -> None:
         raise _file_error(_(
             "Tệp Excel khi giải nén lớn bất thường (hơn %(limit)s). Hãy lập lại tệp từ biểu mẫu "
             "của hệ thống.") % {"limit": _format_bytes(max_unpacked_bytes())})
-    _check_sheets(data, entries, limits)
+    return _check_sheets(data, entries, limits)
 
 
 # --- Counting before parsing ------------------------------------------------------------------
@@ -566,10 +580,10 @@ def _check_package(data: bytes, limits: SheetLimits) -> None:
 
 @dataclass(frozen=True)
 class SheetLimits:
-    """What one sheet of an upload may hold, checked while its XML is unpacked, before openpyxl
-    builds a cell: ``rows`` and ``columns`` bound its used range (the ``<dimension>`` it
-    declares and the cells, merged ranges and hyperlinks it has), ``cells`` the cells it
-    stores, empty ones included. ``too_many_rows`` is the message past ``rows`` (with
+    """What one sheet of an upload may hold, checked while its XML is unpacked, before
+    python-calamine reads a cell: ``rows`` and ``columns`` bound its used range (the
+    ``<dimension>`` it declares and the cells, merged ranges and hyperlinks it has), ``cells``
+    the cells it stores, empty ones included. ``too_many_rows`` is the message past ``rows`` (with
     ``%(limit)s``)."""
 
     rows: int
@@ -591,9 +605,28 @@ _FORM_TOO_MANY_ROWS = gettext_lazy(
 FORM_LIMITS = SheetLimits(rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS, cells=MAX_SHEET_CELLS,
                           too_many_rows=_FORM_TOO_MANY_ROWS)
 _CHUNK = 1 << 16
-#: The parts naming the sheets are a few kilobytes; one larger than this is not from Excel.
-_MAX_INDEX_BYTES = 1 << 20
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+#: A cell reference → (row, column): the same references recur on every sheet of a workbook.
+_PLACES: dict[str, tuple[int, int]] = {}
+
+
+@dataclass
+class SheetScan:
+    """What the package check saw of one worksheet: the last row and column it uses (1 and 1
+    for a sheet with no cell, as openpyxl says) and its formulas, (row, column) → ``=…``."""
+
+    max_row: int = 1
+    max_column: int = 1
+    formulas: dict[tuple[int, int], str] = dataclass_field(default_factory=dict)
+    #: Cells holding an error value (``t="e"``: ``#N/A``, ``#DIV/0!``), which python-calamine
+    #: reads as blank: (row, column) → the error as Excel shows it.
+    errors: dict[tuple[int, int], str] = dataclass_field(default_factory=dict)
+
+    def extend(self, row: int, column: int) -> None:
+        if row > self.max_row:
+            self.max_row = row
+        if column > self.max_column:
+            self.max_column = column
 
 
 class _Exceeded(Exception):
@@ -610,6 +643,7 @@ class _NotXml(Exception):
     """A part declares a DTD or entities: no part of an Excel package does."""
 
 
+@functools.lru_cache(maxsize=4096)  # merged ranges recur on every sheet of a workbook
 def _bounds(ref: str) -> tuple[int, int, int] | None:
     """``"B3:D10"`` → (last row, last column, number of cells); None when unreadable."""
     corners = []
@@ -624,11 +658,16 @@ def _bounds(ref: str) -> tuple[int, int, int] | None:
 
 
 class _SheetCounter:
-    """Counts what openpyxl would build from a worksheet's XML while it streams through expat:
-    rows, cells (coordinates given or implied), merged ranges and hyperlinks (openpyxl makes a
-    cell for each of their cells) and the declared used range; in the shared string table, its
-    strings (no more than the sheets have cells). Raises ``_Exceeded`` the moment a limit is
-    passed, so an endless sheet costs no more than a legal one."""
+    """Counts what a reader would build from a worksheet's XML while it streams through expat:
+    rows, cells (coordinates given or implied), merged ranges and hyperlinks (a spreadsheet
+    holds a cell for each of their cells) and the declared used range; in the shared string
+    table, its strings (no more than the sheets have cells). Raises ``_Exceeded`` the moment a
+    limit is passed, so an endless sheet costs no more than a legal one.
+
+    On the way it keeps what python-calamine does not give: the ``scan`` of a worksheet — the
+    last row and column it uses (values, formatting, merged ranges, hyperlinks, as openpyxl
+    counts them) and the text of every formula (``<c><f>``), a shared formula translated to
+    each cell it fills as Excel shows it."""
 
     RANGES = frozenset({"mergeCell", "hyperlink"})
 
@@ -636,9 +675,20 @@ class _SheetCounter:
         self.limits, self.most_strings = limits, most_strings
         self.rows = self.cells = self.row = self.column = self.strings = 0
         self.root: str | None = None
+        self.scan = SheetScan()
+        self.parser = None
+        self._formula: list[str] | None = None
+        self._formula_attrs: dict = {}
+        self._shared: dict[str, tuple[str, str]] = {}
+        self._previous = ""  # the element started last: a cell's <f> is its first child
+        self._error: list[str] | None = None
 
     def start(self, name: str, attrs: dict) -> None:
+        if name == "v":  # the commonest element, a cell's value: nothing to count
+            self._previous = name
+            return
         name = name.rpartition(":")[2]
+        previous, self._previous = self._previous, name
         if self.root is None:
             self.root = name
             if name not in ("worksheet", "dialogsheet", "sst"):
@@ -650,14 +700,35 @@ class _SheetCounter:
                 if self.strings > self.most_strings:
                     raise _Exceeded("strings", self.strings, self.most_strings)
         elif name == "c":
-            ref = _CELL_REF.fullmatch(attrs.get("r", ""))
-            if ref is None:
+            given = attrs.get("r", "")
+            place = _PLACES.get(given)
+            if place is None:
+                ref = _CELL_REF.fullmatch(given)
+                if ref is not None:
+                    place = (int(ref[2]), column_index_from_string(ref[1].upper()))
+                    if len(_PLACES) < 100_000:
+                        _PLACES[given] = place
+            if place is None:
                 self.column += 1
             else:
-                self.row = int(ref[2])
-                self.column = column_index_from_string(ref[1].upper())
+                self.row, self.column = place
             self.cells += 1
-            self._check(self.row, self.column, self.cells)
+            limits, scan = self.limits, self.scan
+            if self.row > limits.rows or self.column > limits.columns \
+                    or self.cells > limits.cells:
+                self._check(self.row, self.column, self.cells)
+            if self.row > scan.max_row:
+                scan.max_row = self.row
+            if self.column > scan.max_column:
+                scan.max_column = self.column
+            if attrs.get("t") == "e":  # an error value: its text, from the <v> to come
+                self._error = []
+                self.parser.CharacterDataHandler = self._error.append
+                self.parser.EndElementHandler = self.end_error
+        elif name == "f" and previous == "c":  # not the <xm:f> of a validation's list
+            self._formula, self._formula_attrs = [], attrs
+            self.parser.CharacterDataHandler = self._formula.append
+            self.parser.EndElementHandler = self.end_formula
         elif name == "row":
             given = attrs.get("r", "")
             self.row = int(given) if given.isdigit() and len(given) < 9 else self.row + 1
@@ -672,7 +743,39 @@ class _SheetCounter:
                 last_row, last_column, area = bounds
                 if name != "dimension":
                     self.cells += area
+                    self.scan.extend(last_row, last_column)
                 self._check(last_row, last_column, self.cells)
+
+    def end_error(self, name: str) -> None:
+        """The end of an error cell's ``<v>`` (or of the cell, when it has none)."""
+        local = name.rpartition(":")[2]
+        if local in ("v", "c"):
+            self.parser.CharacterDataHandler = None
+            self.parser.EndElementHandler = None
+            text = "".join(self._error or ()).strip()
+            if local == "v" and text:
+                self.scan.errors[(self.row, self.column)] = text
+            self._error = None
+
+    def end_formula(self, name: str) -> None:
+        """The end of ``<f>``: its text, as openpyxl reads it (``=`` and the formula; a cell of
+        a shared formula gets the first cell's formula moved to it, as Excel shows it)."""
+        self.parser.CharacterDataHandler = None
+        self.parser.EndElementHandler = None
+        text = "".join(self._formula or ())
+        attrs, self._formula = self._formula_attrs, None
+        coordinate = f"{get_column_letter(max(self.column, 1))}{max(self.row, 1)}"
+        if attrs.get("t") == "shared":
+            index = attrs.get("si", "")
+            if index in self._shared:
+                formula, origin = self._shared[index]
+                try:
+                    text = Translator("=" + formula, origin).translate_formula(coordinate)[1:]
+                except Exception:  # a formula openpyxl's tokenizer cannot move: as written
+                    text = formula
+            elif text:
+                self._shared[index] = (text, coordinate)
+        self.scan.formulas[(self.row, self.column)] = "=" + text
 
     def _check(self, row: int, column: int, cells: int) -> None:
         limits = self.limits
@@ -689,11 +792,12 @@ def _refuse_dtd(*args) -> None:
 
 
 def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLimits,
-               most_strings: int) -> None:
-    """Stream one part of the package through a counting parser (nothing is kept); stops at its
-    root element unless it is a worksheet or the shared string table."""
+               most_strings: int) -> SheetScan | None:
+    """Stream one part of the package through a counting parser; stops at its root element
+    unless it is a worksheet or the shared string table. A worksheet's ``SheetScan``, else
+    None."""
     counter = _SheetCounter(limits, most_strings)
-    parser = expat.ParserCreate()
+    parser = counter.parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
@@ -704,25 +808,46 @@ def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLi
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except _Done:
-            return
+            return None
         except expat.ExpatError:
             if counter.root is None:
-                return  # not XML at all (an image…): no sheet; openpyxl says if it needed it
+                return None  # not XML at all (an image…): no sheet; the reader says if needed
             raise
+    return counter.scan if counter.root == "worksheet" else None
+
+
+def _elements(archive: zipfile.ZipFile, name: str, local: str) -> list[dict] | None:
+    """The attributes of every ``local`` element of part ``name``, streamed through expat (a
+    workbook of 5,000 sheets has an index of a megabyte or more: no tree is built); None when
+    the part is missing, damaged or declares a DTD."""
+    found: list[dict] = []
+
+    def start(tag, attrs):
+        if tag.rpartition(":")[2] == local:
+            found.append(attrs)
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.StartElementHandler = start
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except Exception:  # a damaged index: the sheets are then named by their part
+        return None
+    return found
 
 
 def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Part name → the sheet's title in the workbook, as far as the package says it."""
-    def read(name):
-        if name not in names or archive.getinfo(name).file_size > _MAX_INDEX_BYTES:
-            return None
-        try:
-            return DefusedET.fromstring(archive.read(name))
-        except Exception:  # a damaged index: the sheets are then named by their part
-            return None
-
-    workbook, rels = read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels")
-    if workbook is None or rels is None:
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    sheets = _elements(archive, "xl/workbook.xml", "sheet")
+    rels = _elements(archive, "xl/_rels/workbook.xml.rels", "Relationship")
+    if sheets is None or rels is None:
         return {}
     targets = {}
     for rel in rels:
@@ -731,11 +856,10 @@ def _sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
             posixpath.join("xl", target))
         targets[rel.get("Id")] = part
     titles = {}
-    for element in workbook.iter():
-        if element.tag.rpartition("}")[2] == "sheet":
-            rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-            if rel_id in targets:
-                titles[targets[rel_id]] = element.get("name", "")
+    for sheet in sheets:
+        rel_id = next((v for k, v in sheet.items() if k.endswith(":id")), None)
+        if rel_id in targets:
+            titles[targets[rel_id]] = sheet.get("name", "")
     return titles
 
 
@@ -763,10 +887,13 @@ def _limit_error(sheet: str, exceeded: _Exceeded, limits: SheetLimits) -> CellEr
     return CellError(sheet, "", message)
 
 
-def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo], limits: SheetLimits) -> None:
+def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo],
+                  limits: SheetLimits) -> dict[str, SheetScan]:
     """Refuse a sheet holding more than ``limits``, and a part that is damaged (a bad CRC, a
-    broken deflate stream, not well-formed, a DTD), before openpyxl parses anything."""
+    broken deflate stream, not well-formed, a DTD), before python-calamine parses anything.
+    Returns each worksheet's ``SheetScan`` by its title."""
     names = {entry.filename for entry in entries}
+    scans: dict[str, SheetScan] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             titles = _sheet_names(archive, names)
@@ -776,43 +903,168 @@ def _check_sheets(data: bytes, entries: list[zipfile.ZipInfo], limits: SheetLimi
                 if entry.is_dir():
                     continue
                 try:
-                    _scan_part(archive, entry, limits, limits.cells * max(1, len(titles)))
+                    scan = _scan_part(archive, entry, limits,
+                                      limits.cells * max(1, len(titles)))
                 except _Exceeded as exceeded:
                     sheet = "" if exceeded.what == "strings" else \
                         titles.get(entry.filename) or posixpath.basename(entry.filename)
                     raise WorkbookInvalid([_limit_error(sheet, exceeded, limits)]) from None
+                if scan is not None and entry.filename in titles:
+                    scans[titles[entry.filename]] = scan
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError,
             NotImplementedError, expat.ExpatError, _NotXml) as error:
-        raise _file_error(_(
-            "Tệp Excel bị hỏng, không đọc được nội dung. Hãy mở tệp bằng Excel, lưu lại dạng "
-            ".xlsx rồi tải lên lại.")) from error
+        raise _damaged() from error
+    return scans
 
 
-def _load(data: bytes, *, data_only: bool = False):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            return load_workbook(io.BytesIO(data), read_only=False, data_only=data_only)
-    except Exception as error:  # openpyxl raises many kinds of errors on a damaged file
-        raise _file_error(_(
-            "Tệp Excel bị hỏng, không đọc được nội dung. Hãy mở tệp bằng Excel, lưu lại dạng "
-            ".xlsx rồi tải lên lại.")) from error
+def _damaged() -> WorkbookInvalid:
+    return _file_error(_(
+        "Tệp Excel bị hỏng, không đọc được nội dung. Hãy mở tệp bằng Excel, lưu lại dạng "
+        ".xlsx rồi tải lên lại."))
 
 
-def _is_empty(sheet: Worksheet) -> bool:
-    return sheet.max_row == 1 and sheet.max_column == 1 and _blank(sheet["A1"].value)
+class UploadedSheet:
+    """One worksheet of an upload as read: python-calamine's values (what the spreadsheet
+    stored, a formula's last computed result included) beside what the package check saw of its
+    XML (``SheetScan``: its used range and its formulas). Rows and columns count from 1."""
+
+    __slots__ = ("title", "formulas", "errors", "max_row", "max_column", "_rows")
+
+    def __init__(self, title: str, rows: list[list], scan: SheetScan):
+        self.title = title
+        self._rows = rows
+        self.formulas = scan.formulas
+        self.errors = scan.errors
+        self.max_row = max(scan.max_row, len(rows), 1)
+        self.max_column = max(scan.max_column, max(map(len, rows), default=0), 1)
+
+    def stored(self, row: int, column: int):
+        """The value the file stores in the cell, None when blank; for a formula, the result
+        the spreadsheet computed when saving (None in a file never opened in one). A whole
+        number is an int, as Excel shows it."""
+        try:
+            value = self._rows[row - 1][column - 1]
+        except IndexError:
+            return None
+        if type(value) is float and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and not value:
+            return self.errors.get((row, column)) if self.errors else None
+        return value
+
+    def formula(self, row: int, column: int) -> str | None:
+        """The cell's formula as Excel shows it (``=D17+E17+F17+G17``), None when it has none."""
+        return self.formulas.get((row, column))
+
+    def value(self, row: int, column: int):
+        """What the cell holds as its user typed it: its formula if it has one, else its
+        value."""
+        formula = self.formulas.get((row, column))
+        return self.stored(row, column) if formula is None else formula
+
+    def row_values(self, row: int, first: int, last: int) -> list:
+        """``value`` of the cells of ``row`` from column ``first`` to ``last``."""
+        cells = self._rows[row - 1][first - 1:last] if row <= len(self._rows) else []
+        values = [None if isinstance(v, str) and not v else
+                  int(v) if type(v) is float and v.is_integer() else v for v in cells]
+        values += [None] * (last - first + 1 - len(values))
+        if self.errors:
+            for column in range(first, last + 1):
+                if (row, column) in self.errors and values[column - first] is None:
+                    values[column - first] = self.errors[(row, column)]
+        formulas = self.formulas
+        if formulas:
+            for column in range(first, last + 1):
+                formula = formulas.get((row, column))
+                if formula is not None:
+                    values[column - first] = formula
+        return values
+
+    def at(self, coordinate: str):
+        """``value`` of the cell named ``"C5"``."""
+        return self.value(*coordinate_to_tuple(coordinate))
+
+    def rows(self, width: int | None = None):
+        """Every row from the first to ``max_row``: tuples of ``width`` values (the sheet's used
+        width unless given)."""
+        columns = range(1, (width or self.max_column) + 1)
+        for row in range(1, self.max_row + 1):
+            yield tuple(self.value(row, column) for column in columns)
+
+
+class UploadedWorkbook:
+    """An upload that passed the package checks, read with python-calamine: ``titles`` of its
+    worksheets in order (chart and macro sheets left out), and ``sheets()``, read one by one."""
+
+    def __init__(self, data: bytes, scans: dict[str, SheetScan]):
+        self._scans = scans
+        try:
+            self._workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self.titles = [sheet.name for sheet in self._workbook.sheets_metadata
+                           if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        except Exception as error:  # calamine raises several kinds on a damaged file
+            raise _damaged() from error
+
+    def sheets(self):
+        for title in self.titles:
+            scan = self._scans.get(title)
+            if scan is None:  # a sheet the package check did not see: not a sound package
+                raise _damaged()
+            try:
+                rows = self._workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            except Exception as error:
+                raise _damaged() from error
+            yield UploadedSheet(title, rows, scan)
+
+
+def _is_empty(sheet: UploadedSheet) -> bool:
+    return sheet.max_row == 1 and sheet.max_column == 1 and _blank(sheet.value(1, 1))
+
+
+#: From this many sheets on, the units named by the sheets' titles are loaded in one query when
+#: the first sheet needs one, instead of one query per sheet.
+BULK_UNITS_FROM = 20
 
 
 class _Context:
-    def __init__(self, allowed, cached=None, balance=True):
+    def __init__(self, allowed, balance=True, titles: tuple[str, ...] = ()):
         self.allowed = allowed
         self.balance = balance  # False for drafts: (3) = (7) + (11) is checked on sending
-        self.cached = cached  # the workbook's stored formula results (data_only)
+        self.bulk = len(titles) >= BULK_UNITS_FROM
+        #: A sheet of a multi-unit workbook is titled with its unit's code: the candidates.
+        self.codes = {title.split()[0] for title in titles if title.split()}
+        self.periods: dict[str, ReportingPeriod | str] = {}
+        self.units: dict[tuple[str, int], dict[str, AdministrativeUnit]] = {}
         self.unrecognised: list[str] = []
         self.errors: list[CellError] = []
         self.sheets = 0
         self.seen: dict[tuple[int, int], str] = {}
         self.fields: dict[int, list[ProcedureField]] = {}
+
+    def period(self, text: str) -> ReportingPeriod | str:
+        """``_read_period``, once per code in a workbook."""
+        if text not in self.periods:
+            self.periods[text] = _read_period(text)
+        return self.periods[text]
+
+    def unit(self, code: str, unit_list: str, period: ReportingPeriod) -> AdministrativeUnit:
+        """``resolve_unit``; for a workbook of many sheets, the units its sheets' titles name
+        in ``unit_list`` at the end of ``period`` are loaded in one query, and any other code is
+        resolved on its own."""
+        if not self.bulk:
+            return resolve_unit(code, unit_list, period)
+        key = (unit_list, period.pk)
+        if key not in self.units:
+            units = self.units[key] = {}
+            for unit in (AdministrativeUnit.objects.filter(unit_list=unit_list,
+                                                           code__in=self.codes)
+                         .as_of(period.end).select_related("parent", "province")):
+                if unit.code in units:  # never in the official lists: let the query decide
+                    self.bulk = False
+                    return resolve_unit(code, unit_list, period)
+                units[unit.code] = unit
+        found = self.units[key].get(code.strip())
+        return found if found is not None else resolve_unit(code, unit_list, period)
 
     def fields_for(self, level: int) -> list[ProcedureField]:
         if level not in self.fields:
@@ -847,21 +1099,20 @@ def _layout_hint() -> str:
     )
 
 
-def _layout_errors(sheet: Worksheet) -> list[CellError]:
+def _layout_errors(sheet: UploadedSheet) -> list[CellError]:
     title = sheet.title
     expected_text = {TITLE_CELL: TITLE, FORM_CODE_CELL: FORM_CODE, **HEADER_LABELS}
     wrong = []
     for cell, text in expected_text.items():
-        value = sheet[cell].value
+        value = sheet.at(cell)
         if fold(_text(value)) != fold(text):
             wrong.append(CellError(title, cell, _(
                 "Ô này phải là «%(expected)s» của biểu mẫu nhưng đang là «%(found)s». ")
                 % {"expected": text, "found": _shown(value)} + _layout_hint()))
     for index, number in enumerate(COLUMN_NUMBERS, start=1):
-        cell = sheet.cell(NUMBER_ROW, index)
-        value = cell.value
+        value = sheet.value(NUMBER_ROW, index)
         if not (isinstance(value, str) and value.strip() == number):
-            wrong.append(CellError(title, cell.coordinate, _(
+            wrong.append(CellError(title, f"{get_column_letter(index)}{NUMBER_ROW}", _(
                 "Hàng số thứ tự cột (dòng %(row)s) phải ghi «%(expected)s» ở ô này nhưng đang là "
                 "«%(found)s»: các cột phải đúng thứ tự (1) đến (13) của biểu mẫu. ")
                 % {"row": NUMBER_ROW, "expected": number, "found": _shown(value)}
@@ -956,7 +1207,7 @@ def _read_period(text: str) -> ReportingPeriod | str:
     return period
 
 
-def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
+def _read_sheet(sheet: UploadedSheet, context: _Context) -> SheetReport | None:
     title = sheet.title
     errors: list[CellError] = _layout_errors(sheet)
     if errors:
@@ -968,9 +1219,9 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
     def error(cell: str, message: str) -> None:
         errors.append(CellError(title, cell, message))
 
-    code = _text(sheet[UNIT_CODE_CELL].value)
-    unit_list = _text(sheet[UNIT_LIST_CELL].value)
-    period = _read_period(_text(sheet[PERIOD_CELL].value))
+    code = _text(sheet.at(UNIT_CODE_CELL))
+    unit_list = _text(sheet.at(UNIT_LIST_CELL))
+    period = context.period(_text(sheet.at(PERIOD_CELL)))
     if isinstance(period, str):
         error(PERIOD_CELL, period)
         period = None
@@ -984,7 +1235,7 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
         error(UNIT_CODE_CELL, _("Ô «Mã đơn vị» để trống. Hãy dùng biểu mẫu tải từ hệ thống."))
     elif period is not None and unit_list in UnitList.values:
         try:
-            unit = resolve_unit(code, unit_list, period)
+            unit = context.unit(code, unit_list, period)
         except AdministrativeUnit.DoesNotExist:
             error(UNIT_CODE_CELL, unit_not_found_message(code, unit_list, period))
     if code and not (title.startswith(SHEET_TITLE) or title.split()[:1] == [code]):
@@ -1010,8 +1261,7 @@ def _read_sheet(sheet: Worksheet, context: _Context) -> SheetReport | None:
 
     fields = context.fields_for(unit.level) if unit is not None else None
     rows: dict[int, int] = {}
-    cached = context.cached[title] if context.cached is not None else None
-    lines = _read_rows(sheet, unit, fields, error, rows, cached, balance=context.balance)
+    lines = _read_rows(sheet, unit, fields, error, rows, balance=context.balance)
     context.errors.extend(errors)
     if errors or unit is None or period is None:
         return None
@@ -1033,14 +1283,13 @@ def _shown_moment(value) -> str:
     return str(value)
 
 
-def _count(cell) -> tuple[int | None, str | None]:
-    """A count cell's number (blank is 0), or the reason it is not one."""
-    value = cell.value
-    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-        formula = getattr(value, "text", value)
+def _count(value, formula: bool = False) -> tuple[int | None, str | None]:
+    """A count cell's number (blank is 0), or the reason it is not one; ``value`` as the cell
+    shows it (``UploadedSheet.value``: a formula's text), ``formula`` when it is one."""
+    if formula or (isinstance(value, str) and value.startswith("=")):
         return None, _(
             "ô đang chứa công thức «%(formula)s». Hãy gõ trực tiếp con số (hoặc Sao chép → Dán "
-            "đặc biệt → Giá trị), không dùng công thức.") % {"formula": _shown(formula)}
+            "đặc biệt → Giá trị), không dùng công thức.") % {"formula": _shown(value)}
     if _blank(value):
         return 0, None
     if isinstance(value, bool):
@@ -1069,36 +1318,32 @@ def _count(cell) -> tuple[int | None, str | None]:
         "dấu cách hay dấu chấm phân cách hàng nghìn.") % {"value": _shown(value)}
 
 
-def _formula_text(cell) -> str:
-    value = cell.value
-    return str(getattr(value, "text", value) or "").replace(" ", "").replace("$", "").upper()
+def _is_total_formula(formula: str | None, field_name: str, row: int) -> bool:
+    """Whether ``formula`` is exactly the template's formula for total ``field_name`` in
+    ``row`` (=D17+E17+F17+G17), spaces, ``$`` and case aside."""
+    return (field_name in TOTAL_PARTS and formula is not None
+            and formula.replace(" ", "").replace("$", "").upper()
+            == total_formula(field_name, row))
 
 
-def _is_total_formula(cell, field_name: str) -> bool:
-    """Whether ``cell`` holds exactly the template's formula for its total (=D17+E17+F17+G17)."""
-    return (field_name in TOTAL_PARTS and cell.data_type == "f"
-            and _formula_text(cell) == total_formula(field_name, cell.row))
-
-
-def _stale_total(cell, cached: Worksheet | None, computed: int) -> int | None:
-    """The value a spreadsheet stored for a total formula if it differs from ``computed``."""
-    if cached is None:
-        return None
-    stored = cached[cell.coordinate].value
-    if isinstance(stored, bool) or not isinstance(stored, (int, float)):
+def _stale_total(sheet: UploadedSheet, row: int, column: int, computed: int) -> int | None:
+    """The value a spreadsheet stored for a total formula if it differs from ``computed``
+    (none is stored in a file saved by openpyxl: nothing to compare then)."""
+    stored = sheet.stored(row, column)
+    if isinstance(stored, bool) or not isinstance(stored, (int, float)) \
+            or not math.isfinite(stored):
         return None
     return None if stored == computed else int(stored)
 
 
-def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
-               cached: Worksheet | None = None, *,
+def _read_rows(sheet: UploadedSheet, unit, fields, error, seen: dict[int, int], *,
                balance: bool = True) -> dict[ProcedureField, dict[str, int]]:
     """Every field row of the table; ``fields`` is None when the unit is unknown (counts and
     identities are still checked, names are not). ``seen`` receives each field's row.
 
     A total (3), (7), (11) holding the template's formula or left blank is computed from its
     columns; one holding a number is checked against them (``figure_errors``), and so is a
-    formula's value stored by the spreadsheet (``cached``) when it is there and differs."""
+    formula's value stored by the spreadsheet when it is there and differs."""
     by_name = {fold(field.name): field for field in fields} if fields is not None else None
     lines: dict[ProcedureField, dict[str, int]] = {}
     last_row = sheet.max_row
@@ -1110,16 +1355,17 @@ def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
         ) % {"last": last_row, "max": MAX_DATA_ROWS, "first": cap + 1})
         last_row = cap
     level = Level(unit.level).label.lower() if unit is not None else ""
-    for cells in sheet.iter_rows(min_row=FIRST_DATA_ROW, max_row=last_row, max_col=LAST_COLUMN):
-        if all(_blank(cell.value) for cell in cells[1:]):
+    for row in range(FIRST_DATA_ROW, last_row + 1):
+        cells = sheet.row_values(row, 2, LAST_COLUMN)
+        if all(_blank(value) for value in cells):
             continue  # an empty row (a stray STT alone included)
-        name_cell, count_cells = cells[1], cells[2:]
-        row = name_cell.row
-        name = _text(name_cell.value)
+        name_value, count_values = cells[0], cells[1:]
+        name_cell = f"B{row}"
+        name = _text(name_value)
         field = None
         if not name:
             where = _("dòng %(row)s") % {"row": row}
-            error(name_cell.coordinate, _(
+            error(name_cell, _(
                 "Dòng %(row)s có số liệu nhưng ô (2) «Lĩnh vực» để trống. Hãy ghi lại tên lĩnh "
                 "vực như trong biểu mẫu, hoặc xoá cả dòng.") % {"row": row})
         else:
@@ -1127,12 +1373,12 @@ def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
             if by_name is not None:
                 field = by_name.get(fold(name))
                 if field is None:
-                    error(name_cell.coordinate, _(
+                    error(name_cell, _(
                         "Lĩnh vực «%(name)s» không thuộc các lĩnh vực báo cáo của %(level)s. "
                         "Hãy ghi đúng tên lĩnh vực như trong biểu mẫu tải từ hệ thống, hoặc xoá "
                         "dòng này.") % {"name": _shown(name), "level": level})
                 elif field.pk in seen:
-                    error(name_cell.coordinate, _(
+                    error(name_cell, _(
                         "Lĩnh vực «%(name)s» có hai dòng (dòng %(first)s và dòng %(row)s). Mỗi "
                         "lĩnh vực chỉ có một dòng: hãy gộp số liệu vào một dòng và xoá dòng kia."
                     ) % {"name": field.name, "first": seen[field.pk], "row": row})
@@ -1140,30 +1386,33 @@ def _read_rows(sheet: Worksheet, unit, fields, error, seen: dict[int, int],
                 else:
                     seen[field.pk] = row
         values: dict[str, int] = {}
-        computed = {}  # total → its cell, for the totals this row leaves to the formulas
+        computed = {}  # total → its column, for the totals this row leaves to the formulas
         complete = True
-        for column, cell in zip(COLUMNS, count_cells, strict=True):
-            if column.field in TOTAL_PARTS and (_is_total_formula(cell, column.field)
-                                                or _blank(cell.value)):
-                computed[column.field] = cell
+        for index, (column, value) in enumerate(zip(COLUMNS, count_values, strict=True)):
+            number = FIRST_COUNT_COLUMN + index
+            formula = sheet.formula(row, number)
+            if column.field in TOTAL_PARTS and (_is_total_formula(formula, column.field, row)
+                                                or _blank(value)):
+                computed[column.field] = (number, formula is not None)
                 continue
-            count, problem = _count(cell)
+            count, problem = _count(value, formula is not None)
             if problem is None:
                 values[column.field] = count
                 continue
             complete = False
-            error(cell.coordinate, _("%(where)s, cột %(column)s: %(problem)s") % {
+            error(f"{COUNT_LETTERS[column.field]}{row}", _(
+                "%(where)s, cột %(column)s: %(problem)s") % {
                 "where": where[:1].upper() + where[1:], "column": _column_title(column.field),
                 "problem": problem})
         if not complete:
             continue
-        for name, cell in computed.items():
+        for name, (number, is_formula) in computed.items():
             values[name] = sum(values[part] for part in TOTAL_PARTS[name])
-            stale = _stale_total(cell, cached, values[name]) if cell.data_type == "f" else None
+            stale = _stale_total(sheet, row, number, values[name]) if is_formula else None
             if stale is not None:
                 complete = False
                 parts = " + ".join(COLUMN_BY_FIELD[p].number for p in TOTAL_PARTS[name])
-                error(cell.coordinate, _(
+                error(f"{COUNT_LETTERS[name]}{row}", _(
                     "%(where)s, cột %(column)s: tệp ghi tổng %(stored)s nhưng %(parts)s cộng lại "
                     "là %(sum)s, tức bảng tính chưa được tính lại trước khi lưu. Hãy mở tệp, bấm "
                     "F9 (hoặc Dữ liệu → Tính lại) rồi lưu và tải lên lại.") % {

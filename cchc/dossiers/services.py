@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from cchc.dossiers.models import (
     ReportStatus,
 )
 from cchc.dossiers.rollups import rollups_rebuild, rollups_refresh
-from cchc.dossiers.selectors import COUNTED_STATUSES, previous_pending, report_lines
+from cchc.dossiers.selectors import COUNTED_STATUSES, report_lines
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.quality.outliers import Outlier, Subject, find_outliers
 from cchc.quality.services import flags_refresh
@@ -360,14 +361,47 @@ def report_save(
     if refusal:
         raise ReportRefused(refusal)
     _validate_lines(lines, balance=False)  # a draft may be half filled
-
     report = _locked_report(unit, period)
+    write = _decide(user=user, unit=unit, period=period, lines=lines, report=report,
+                    stored=report_lines(report), expected_version=expected_version,
+                    submit=submit, source=source, reason=reason)
+    if write.outcome.kind != UNCHANGED:
+        try:
+            _store([write], user=user, reason=reason)
+        except _Conflicts as conflicts:  # created at the same moment by someone else
+            raise conflicts.errors[0][1] from None
+        if refresh_totals:  # an import refreshes them (and the flags) once for all its reports
+            rollups_refresh(unit=write.report.unit, period=write.report.period)
+            flags_refresh(reports=[write.report])
+    write.report.outcome = write.outcome
+    return write.report
+
+
+@dataclass
+class _Write:
+    """One report's save, decided (``_decide``) and not yet stored (``_store``): the report
+    as it will be (new: no pk yet), its status before, the stored and the new figures by field
+    id, every changed cell, and what the save does."""
+
+    report: DossierReport
+    status_before: str
+    stored: dict[int, dict]
+    new: dict[int, dict]
+    changes: list[dict]
+    outcome: SaveOutcome
+    action: str = ""
+
+
+def _decide(*, user, unit, period, lines, report: DossierReport | None, stored: dict[int, dict],
+            expected_version: int, submit: bool, source: str, reason: str) -> _Write:
+    """What saving ``lines`` over the locked ``report`` (None: none yet) holding ``stored``
+    does, with the report changed accordingly but not saved; ``ReportConflict``,
+    ``ReportRefused`` and ``ValidationError`` as ``report_save`` says."""
     current_version = report.version if report else 0
     if current_version != expected_version:
         raise ReportConflict(report)
     new = {field.pk: {name: values[name] for name in FIELD_NAMES}
            for field, values in lines.items()}
-    stored = report_lines(report)
     changes = _changes({f.pk: f for f in lines}, stored, new)
     outcome = save_outcome(user=user, unit=unit, period=period, report=report,
                            changed=bool(changes), submit=submit, reason=reason)
@@ -376,58 +410,148 @@ def report_save(
     if outcome.status_after in COUNTED_STATUSES:  # sent, or stays sent: it must add up
         _validate_lines(lines, balance=True)
     if outcome.kind == UNCHANGED:
-        report.outcome = outcome
-        return report
+        return _Write(report, report.status, stored, new, changes, outcome)
     if report is None:
         report = DossierReport(unit=unit, period=period, version=0)
     status_before = report.status if report.pk else ""
     report.status = outcome.status_after
+    now = timezone.now()
     if report.status == ReportStatus.SUBMITTED:  # sent now, or changed while awaiting approval
-        now = timezone.now()
         report.submitted_at = report.submitted_at or now
         report.last_submitted_at = now
     if status_before == ReportStatus.APPROVED:  # an administrator's override
         _clear_reopen_request(report)
     report.version += 1
     report.updated_by = _actor(user)
+    report.updated_at = now
     report.source = source
-    if report.pk is None:
-        try:  # two people creating the same report at once: the unique (unit, period) decides
-            with transaction.atomic():
-                report.save()
-        except IntegrityError:
-            raise ReportConflict(_locked_report(unit, period)) from None
-    else:
-        report.save()
-    _write_lines(report, stored, new)
-
     action = ReportAction.SUBMITTED if submit else (
         ReportAction.IMPORTED if source == DataSource.IMPORTED else ReportAction.SAVED)
-    ReportEvent.objects.create(report=report, user=_actor(user), action=action,
-                               status_before=status_before, status_after=report.status,
-                               version=report.version, changes=changes, comment=reason)
-    if refresh_totals:  # an import refreshes them (and the flags) once for all its reports
-        rollups_refresh(unit=report.unit, period=report.period)
-        flags_refresh(reports=[report])
-    report.outcome = outcome
-    return report
+    return _Write(report, status_before, stored, new, changes, outcome, action)
+
+
+class _Conflicts(Exception):
+    """New reports that someone else created meanwhile: (write, ``ReportConflict``) each."""
+
+    def __init__(self, errors: list[tuple[_Write, ReportConflict]]):
+        self.errors = errors
+        super().__init__(len(errors))
+
+
+#: The report's columns a save changes (``_decide``), written for many reports in one statement.
+_REPORT_FIELDS = ("status", "submitted_at", "last_submitted_at", "reopen_requested_at",
+                  "reopen_requested_by", "reopen_reason", "version", "updated_by", "updated_at",
+                  "source")
+
+
+def _store(writes: list[_Write], *, user, reason: str, batch_size: int = 1000) -> None:
+    """Store decided saves in a few set-based statements whatever their number: the new
+    reports in one INSERT, the changed ones in one UPDATE, every new or changed line in one
+    INSERT … ON CONFLICT DO UPDATE, and one audit event per report with its changed cells.
+    ``_Conflicts`` when a new report was created meanwhile by someone else (nothing stored)."""
+    created = [w for w in writes if w.report.pk is None]
+    changed = [w for w in writes if w.report.pk is not None]
+    if created:
+        try:  # two people creating the same report at once: the unique (unit, period) decides
+            with transaction.atomic():
+                DossierReport.objects.bulk_create([w.report for w in created],
+                                                  batch_size=batch_size)
+        except IntegrityError:
+            for write in created:
+                write.report.pk = None
+            taken = [(w, ReportConflict(_locked_report(w.report.unit, w.report.period)))
+                     for w in created
+                     if DossierReport.objects.filter(unit=w.report.unit,
+                                                     period=w.report.period).exists()]
+            if not taken:
+                raise
+            raise _Conflicts(taken) from None
+    if changed:
+        _update_reports([w.report for w in changed])
+    _write_lines(writes)
+    _write_events([ReportEvent(report=w.report, user=_actor(user), action=w.action,
+                               status_before=w.status_before, status_after=w.report.status,
+                               version=w.report.version, changes=w.changes, comment=reason)
+                   for w in writes], batch_size=batch_size)
+
+
+_EVENT_FIELDS = ("report", "user", "at", "action", "status_before", "status_after", "version",
+                 "changes", "comment")
+
+
+def _write_events(events: list[ReportEvent], *, batch_size: int) -> None:
+    """The audit events in multi-row INSERTs. (``bulk_create`` sends them as arrays through
+    ``unnest``, and quoting an array of JSON texts costs a second per thousand events.)"""
+    if connection.vendor != "postgresql":
+        ReportEvent.objects.bulk_create(events, batch_size=batch_size)
+        return
+    fields = [ReportEvent._meta.get_field(name) for name in _EVENT_FIELDS]
+    columns = ", ".join(field.column for field in fields)
+    row = "(" + ", ".join("%s::jsonb" if field.name == "changes" else "%s"
+                          for field in fields) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), batch_size):
+            batch = events[start:start + batch_size]
+            params = [json.dumps(event.changes) if field.name == "changes"
+                      else getattr(event, field.attname)
+                      for event in batch for field in fields]
+            cursor.execute(f"INSERT INTO {ReportEvent._meta.db_table} ({columns}) VALUES "
+                           + ", ".join([row] * len(batch)), params)
+
+
+def _sql_type(model, name: str) -> tuple[str, str]:
+    field = model._meta.get_field(name)
+    return field.column, field.db_type(connection)
+
+
+def _update_reports(reports: list[DossierReport]) -> None:
+    """``_REPORT_FIELDS`` of ``reports`` in one UPDATE … FROM unnest(…) (Django's
+    ``bulk_update`` builds a CASE per column and row: seconds for a province)."""
+    if connection.vendor != "postgresql":  # SQLite (a quick local run): the ORM's way
+        DossierReport.objects.bulk_update(reports, _REPORT_FIELDS, batch_size=500)
+        return
+    columns = [("id", "integer"), *(_sql_type(DossierReport, name) for name in _REPORT_FIELDS)]
+    values = [[r.pk for r in reports]] + [
+        [getattr(r, DossierReport._meta.get_field(name).attname) for r in reports]
+        for name in _REPORT_FIELDS]
+    arrays = ", ".join(f"%s::{kind}[]" for _column, kind in columns)
+    names = ", ".join(column for column, _kind in columns)
+    assignments = ", ".join(f"{column} = v.{column}" for column, _kind in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {DossierReport._meta.db_table} AS r SET {assignments} "
+                       f"FROM unnest({arrays}) AS v({names}) WHERE r.id = v.id", values)
+
+
+def _write_lines(writes: list[_Write]) -> None:
+    """Every new or changed line of ``writes`` in one INSERT … ON CONFLICT DO UPDATE (the
+    lines' counts as arrays, ``unnest``: no model instance per line)."""
+    rows = [(w.report.pk, field, *(values[name] for name in FIELD_NAMES))
+            for w in writes for field, values in w.new.items()
+            if w.stored.get(field) != values]
+    if not rows:
+        return
+    if connection.vendor != "postgresql":  # SQLite (a quick local run): the ORM's way
+        DossierLine.objects.bulk_create(
+            [DossierLine(report_id=row[0], field_id=row[1], **dict(zip(FIELD_NAMES, row[2:],
+                                                                         strict=True)))
+             for row in rows], batch_size=500, update_conflicts=True,
+            unique_fields=["report", "field"], update_fields=list(FIELD_NAMES))
+        return
+    columns = [_sql_type(DossierLine, name) for name in ("report", "field", *FIELD_NAMES)]
+    names = ", ".join(column for column, _kind in columns)
+    arrays = ", ".join(f"%s::{kind}[]" for _column, kind in columns)
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column, _kind in columns[2:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {DossierLine._meta.db_table} ({names}) SELECT * FROM "
+                       f"unnest({arrays}) ON CONFLICT ({columns[0][0]}, {columns[1][0]}) DO "
+                       f"UPDATE SET {updates}",
+                       [list(column) for column in zip(*rows, strict=True)])
 
 
 def _clear_reopen_request(report: DossierReport) -> None:
     report.reopen_requested_at = None
     report.reopen_requested_by = None
     report.reopen_reason = ""
-
-
-def _write_lines(report: DossierReport, stored: dict[int, dict], new: dict[int, dict]) -> None:
-    """Create the new lines in one statement and update only the lines that changed."""
-    created = [DossierLine(report=report, field_id=field, **values)
-               for field, values in new.items() if field not in stored]
-    changed = {field: values for field, values in new.items()
-               if field in stored and stored[field] != values}
-    DossierLine.objects.bulk_create(created)
-    for field, values in changed.items():  # plain UPDATEs: bulk_update's CASE costs more
-        DossierLine.objects.filter(report=report, field_id=field).update(**values)
 
 
 @transaction.atomic
@@ -662,14 +786,20 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
     """For each sheet read from a workbook, what would change against the stored figures and,
     given the ``user`` who imports (and ``submit``, ``reason`` as they will be passed to
     ``reports_import``), what storing it will do: the same ``save_outcome`` as the import."""
+    sheets = list(sheets)
+    keys = {(sheet.unit.pk, sheet.period.pk) for sheet in sheets}
+    reports = _stored_reports(keys)
+    stored = _lines_by_report(reports.values())
+    pending = _previous_pending_of(keys, {sheet.period for sheet in sheets})
     plans = []
     for sheet in sheets:
-        report = (DossierReport.objects.select_related("unit", "period", "approved_by")
-                  .filter(unit=sheet.unit, period=sheet.period).first())
+        key = (sheet.unit.pk, sheet.period.pk)
+        report = reports.get(key)
         new = {field.pk: {name: values[name] for name in FIELD_NAMES}
                for field, values in sheet.lines.items()}
-        changes = _changes({f.pk: f for f in sheet.lines}, report_lines(report), new)
-        previous = previous_pending(sheet.unit, sheet.period)
+        changes = _changes({f.pk: f for f in sheet.lines},
+                           stored.get(report.pk, {}) if report else {}, new)
+        previous = pending.get(key, {})
         flags = [(f.name, values["received_carried_over"], previous[f.pk])
                  for f, values in sheet.lines.items()
                  if f.pk in previous and previous[f.pk] != values["received_carried_over"]]
@@ -695,29 +825,102 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
     return plans
 
 
+def _locked_reports(keys: set[tuple[int, int]]) -> dict[tuple[int, int], DossierReport]:
+    """The stored reports of (unit id, period id) ``keys``, locked, in one query (in the order
+    of their ids, so that two imports lock the rows they share in the same order)."""
+    if not keys:
+        return {}
+    found = (DossierReport.objects.select_for_update(of=("self",))
+             .select_related("updated_by", "period", "unit")
+             .filter(unit_id__in={u for u, _p in keys}, period_id__in={p for _u, p in keys})
+             .order_by("pk"))
+    return {(r.unit_id, r.period_id): r for r in found if (r.unit_id, r.period_id) in keys}
+
+
+def _lines_by_report(reports: Iterable[DossierReport]) -> dict[int, dict[int, dict[str, int]]]:
+    """Report id → its figures by field id (``report_lines`` of many reports in one query)."""
+    lines: dict[int, dict[int, dict[str, int]]] = {}
+    ids = [r.pk for r in reports]
+    if ids:
+        for report_id, field_id, *counts in DossierLine.objects.filter(
+                report_id__in=ids).values_list("report_id", "field_id", *FIELD_NAMES):
+            lines.setdefault(report_id, {})[field_id] = dict(zip(FIELD_NAMES, counts,
+                                                                 strict=True))
+    return lines
+
+
+def _stored_reports(keys: set[tuple[int, int]]) -> dict[tuple[int, int], DossierReport]:
+    """The stored reports of (unit id, period id) ``keys``, in one query."""
+    if not keys:
+        return {}
+    found = (DossierReport.objects.select_related("unit", "period", "approved_by")
+             .filter(unit_id__in={u for u, _p in keys}, period_id__in={p for _u, p in keys})
+             .order_by())
+    return {(r.unit_id, r.period_id): r for r in found if (r.unit_id, r.period_id) in keys}
+
+
+def _previous_pending_of(keys: set[tuple[int, int]],
+                         periods: Iterable[ReportingPeriod]) -> dict[tuple[int, int], dict]:
+    """(unit id, period id) → ``previous_pending`` of that unit and period, in one query per
+    period."""
+    found: dict[tuple[int, int], dict[int, int]] = {}
+    for period in periods:
+        units = {u for u, p in keys if p == period.pk}
+        rows = DossierLine.objects.filter(
+            report__unit_id__in=units, report__period__code=period.spec.previous().code
+        ).values_list("report__unit_id", "field_id", "pending_total")
+        for unit_id, field_id, pending in rows:
+            found.setdefault((unit_id, period.pk), {})[field_id] = pending
+    return found
+
+
 @transaction.atomic
 def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
                    reason: str = "") -> list[DossierReport]:
     """Store every planned sheet, or none: any refusal (scope, lock, an approved report, a
     report changed since the plan was made) cancels the whole import and lists every problem,
-    sheet by sheet. Each sheet does what its plan's ``outcome`` announced."""
-    problems, saved = [], []
-    for plan in plans:
+    sheet by sheet. Each sheet does what its plan's ``outcome`` announced, as ``report_save``
+    would, but in a few set-based statements for the whole workbook (``_store``); the totals
+    and flags are refreshed once for all its reports."""
+    problems, writes = [], []
+    locked = _locked_reports({(plan.unit.pk, plan.period.pk) for plan in plans})
+    stored = _lines_by_report(locked.values())
+    decided: dict[tuple[int, int], DossierReport] = {}  # a report on two sheets: the second
+    for plan in plans:                                   # finds it changed (ReportConflict)
+        key = (plan.unit.pk, plan.period.pk)
         try:
-            saved.append(report_save(
-                user=user, unit=plan.unit, period=plan.period, lines=plan.lines,
+            refusal = _entry_refusal(user, plan.unit, plan.period, reason)
+            if refusal:
+                raise ReportRefused(refusal)
+            _validate_lines(plan.lines, balance=False)
+            report = decided.get(key) or locked.get(key)
+            writes.append((plan, _decide(
+                user=user, unit=plan.unit, period=plan.period, lines=plan.lines, report=report,
+                stored=stored.get(report.pk, {}) if report else {},
                 expected_version=plan.version, submit=submit, source=DataSource.IMPORTED,
-                reason=reason, refresh_totals=False,
-            ))
+                reason=reason)))
+            decided[key] = writes[-1][1].report
         except (ReportRefused, ReportConflict) as refusal:
-            problems.append(_("Trang «%(sheet)s»: %(problem)s") % {"sheet": plan.sheet,
-                                                                    "problem": refusal})
+            problems.append(_sheet_problem(plan, refusal))
         except ValidationError as invalid:
-            problems.extend(_("Trang «%(sheet)s»: %(problem)s") % {"sheet": plan.sheet,
-                                                                    "problem": message}
-                            for message in invalid.messages)
+            problems.extend(_sheet_problem(plan, message) for message in invalid.messages)
     if problems:
         raise ImportRefused(problems)
+    try:
+        _store([w for _plan, w in writes if w.outcome.kind != UNCHANGED], user=user,
+               reason=reason)
+    except _Conflicts as conflicts:
+        sheets = {id(w): plan for plan, w in writes}
+        raise ImportRefused([_sheet_problem(sheets[id(w)], conflict)
+                             for w, conflict in conflicts.errors]) from None
+    saved = []
+    for _plan, write in writes:
+        write.report.outcome = write.outcome
+        saved.append(write.report)
     rollups_rebuild(periods={r.period for r in saved}, units={r.unit for r in saved})
     flags_refresh(reports=saved)
     return saved
+
+
+def _sheet_problem(plan: ImportPlan, problem) -> str:
+    return _("Trang «%(sheet)s»: %(problem)s") % {"sheet": plan.sheet, "problem": problem}

@@ -51,8 +51,8 @@ def slow_writes(monkeypatch):
     original, turn = services._write_lines, threading.Lock()
     turn.acquire()  # disarmed
 
-    def write_slowly(report, stored, new):
-        original(report, stored, new)
+    def write_slowly(*args, **kwargs):
+        original(*args, **kwargs)
         if turn.acquire(blocking=False):
             time.sleep(HOLD)
 
