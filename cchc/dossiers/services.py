@@ -658,12 +658,14 @@ def _unbalanced(lines, outcome: SaveOutcome) -> str:
     return ""
 
 
-def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") -> list[ImportPlan]:
+def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "",
+                progress=None) -> list[ImportPlan]:
     """For each sheet read from a workbook, what would change against the stored figures and,
     given the ``user`` who imports (and ``submit``, ``reason`` as they will be passed to
-    ``reports_import``), what storing it will do: the same ``save_outcome`` as the import."""
+    ``reports_import``), what storing it will do: the same ``save_outcome`` as the import.
+    ``progress(done, total)``, when given, is called after each sheet (a job's progress bar)."""
     plans = []
-    for sheet in sheets:
+    for number, sheet in enumerate(sheets, 1):
         report = (DossierReport.objects.select_related("unit", "period", "approved_by")
                   .filter(unit=sheet.unit, period=sheet.period).first())
         new = {field.pk: {name: values[name] for name in FIELD_NAMES}
@@ -686,6 +688,8 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
                                       and entering_bars_approval(user, sheet.unit,
                                                                  sheet.period.end))
         plans.append(plan)
+        if progress is not None:
+            progress(number, len(sheets))
     found = find_outliers(Subject(s.unit, s.period, {f.pk: v for f, v in s.lines.items()})
                           for s in sheets)
     for sheet, plan in zip(sheets, plans, strict=True):
@@ -697,12 +701,14 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
 
 @transaction.atomic
 def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
-                   reason: str = "") -> list[DossierReport]:
+                   reason: str = "", progress=None) -> list[DossierReport]:
     """Store every planned sheet, or none: any refusal (scope, lock, an approved report, a
     report changed since the plan was made) cancels the whole import and lists every problem,
-    sheet by sheet. Each sheet does what its plan's ``outcome`` announced."""
+    sheet by sheet. Each sheet does what its plan's ``outcome`` announced. ``progress(done,
+    total)``, when given, is called after each sheet, inside the transaction: a job writes it
+    through its own connection (cchc.jobs.services.progress)."""
     problems, saved = [], []
-    for plan in plans:
+    for number, plan in enumerate(plans, 1):
         try:
             saved.append(report_save(
                 user=user, unit=plan.unit, period=plan.period, lines=plan.lines,
@@ -716,6 +722,8 @@ def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
             problems.extend(_("Trang «%(sheet)s»: %(problem)s") % {"sheet": plan.sheet,
                                                                     "problem": message}
                             for message in invalid.messages)
+        if progress is not None:
+            progress(number, len(plans))
     if problems:
         raise ImportRefused(problems)
     rollups_rebuild(periods={r.period for r in saved}, units={r.unit for r in saved})
