@@ -79,6 +79,7 @@ class JobFailed(Exception):
 UNEXPECTED = gettext_lazy(
     "Có lỗi hệ thống khi xử lý công việc này; không có gì được lưu. Hãy thử lại; nếu vẫn lỗi, "
     "báo quản trị viên kèm mã công việc %(id)s.")
+WAITING = gettext_lazy("Đang chờ đến lượt xử lý…")
 STALE = gettext_lazy(
     "Công việc đã dừng giữa chừng vì tiến trình xử lý bị tắt hoặc khởi động lại. Không có gì "
     "được lưu; hãy chạy lại.")
@@ -110,7 +111,7 @@ def job_start(kind_name: str, *, user, unit=None, period=None, file=None, params
     if kind_name not in KINDS:
         raise ValueError(f"unknown job kind {kind_name!r}")
     job = Job(kind=kind_name, user=user if getattr(user, "pk", None) else None, unit=unit,
-              period=period, source=source,
+              period=period, source=source, message=str(WAITING),
               params={"language": translation.get_language() or settings.LANGUAGE_CODE,
                       **(params or {})})
     if file is not None:
@@ -141,7 +142,7 @@ def follow_up(source: Job, kind_name: str, *, user, params=None,
             with transaction.atomic():
                 job = Job.objects.create(
                     kind=kind_name, user=user, unit=source.unit, period=source.period,
-                    source=locked,
+                    source=locked, message=str(WAITING),
                     params={"language": translation.get_language() or settings.LANGUAGE_CODE,
                             **(params or {})})
         except IntegrityError:  # another process got there first

@@ -1,5 +1,5 @@
 // A job's page while it is queued or running: asks the job's small JSON view how far it is
-// every second, moves the progress bar and the message, and reloads the page once the job has
+// every half second, moves the progress bar and the message, and reloads the page once the job has
 // ended, which then shows its result (the preview, the import's reports or every error).
 // Without JavaScript the page says to reload it.
 document.querySelectorAll("[data-job-progress]").forEach((box) => {
@@ -33,7 +33,7 @@ document.querySelectorAll("[data-job-progress]").forEach((box) => {
     } catch (error) {
       failures += 1;  // signed out, or the server restarting: keep trying, more slowly
     }
-    window.setTimeout(poll, failures ? Math.min(10000, 1000 * 2 ** failures) : 1000);
+    window.setTimeout(poll, failures ? Math.min(10000, 1000 * 2 ** failures) : 500);
   };
-  window.setTimeout(poll, 500);
+  window.setTimeout(poll, 300);
 });
