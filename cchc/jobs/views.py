@@ -3,7 +3,7 @@ and the small JSON view its script polls (static/js/jobs.js)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from cchc.accounts.access import jobs_visible
@@ -57,3 +57,17 @@ def job_progress(request: HttpRequest, pk: str) -> JsonResponse:
         "id": job.pk, "status": job.status, "status_label": job.get_status_display(),
         "done": job.progress_done, "total": job.progress_total, "percent": job.percent,
         "message": job.message, "finished": job.finished})
+
+
+def job_output(request: HttpRequest, pk: str) -> FileResponse:
+    """The file a job produced (an export), for whoever may see the job; 404 while there is
+    none. Files in the jobs' storage have no URL of their own: this view is the only way."""
+    job = visible_job(request, pk)
+    if job.status != JobStatus.DONE or not job.output_file:
+        raise Http404
+    try:
+        stream = job.output_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = job.params.get("output_name") or job.output_file.name.rsplit("/", 1)[-1]
+    return FileResponse(stream, as_attachment=True, filename=name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -148,3 +149,18 @@ def test_my_jobs_are_listed_newest_first_and_linked_from_the_menu(clerk, client)
     assert 'data-menu="jobs"' in text and "Công việc của tôi" in text
     assert text.index("thu-hai.xlsx") < text.index("dau-tien.xlsx")
     assert text.count("Kiểm tra và xem trước tệp Excel biểu II.06a") == 2
+
+
+def test_a_jobs_output_file_is_downloaded_by_who_may_see_the_job_only(clerk, client):
+    job = Job.objects.create(kind=dossier_jobs.CHECK, user=clerk, status=JobStatus.DONE,
+                             params={"output_name": "tong-hop.csv"})
+    url = reverse("jobs:output", args=[job.pk])
+    assert client.get(url).status_code == 404  # nothing produced yet
+    job.output_file.save("tong-hop.csv", ContentFile("Đơn vị;Số\nXã An Mỹ;1\n".encode()))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "Đơn vị;Số\nXã An Mỹ;1\n"
+    assert 'filename="tong-hop.csv"' in response["Content-Disposition"]
+    assert job.output_file.path.startswith(str(job_files.location))  # never under a URL
+    client.force_login(factories.user("xa-khac", unit_code="31552"))
+    assert client.get(url).status_code == 404
