@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cchc.jobs.models import Job, JobStatus
+from cchc.jobs.models import LIVE_STATUSES, Job, JobStatus
 
 logger = logging.getLogger("cchc.jobs")
 
@@ -134,8 +134,7 @@ def follow_up(source: Job, kind_name: str, *, user, params=None,
     the source row is locked while deciding, and the database allows one live follower."""
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=source.pk)
-        existing = locked.followers.filter(status__in=[
-            JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE]).first()
+        existing = locked.followers.filter(status__in=LIVE_STATUSES).first()
         if existing is not None:
             return existing, False
         try:
@@ -146,8 +145,7 @@ def follow_up(source: Job, kind_name: str, *, user, params=None,
                     params={"language": translation.get_language() or settings.LANGUAGE_CODE,
                             **(params or {})})
         except IntegrityError:  # another process got there first
-            return locked.followers.filter(status__in=[
-                JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE]).get(), False
+            return locked.followers.filter(status__in=LIVE_STATUSES).get(), False
         if not inline:
             transaction.on_commit(lambda: _enqueue(job.pk))
     if inline:
