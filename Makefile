@@ -21,8 +21,12 @@ setup: install
 	$(BIN)/python manage.py load_units
 	$(BIN)/python manage.py load_demo
 
+## The web server and one job worker (manage.py db_worker) side by side: Ctrl-C stops both, and
+## the worker stops too when the server ends any other way (the shell's EXIT trap).
 run: setup
 	@echo "Mở http://$(HOST):$(PORT)/ — đăng nhập bằng một tài khoản demo ở trên."
+	@$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Tests run on PostgreSQL (a throwaway test_<name> database), as in CI; set DATABASE_URL to use

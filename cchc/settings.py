@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "cchc.accounts",
     "cchc.demo",
     "cchc.reminders",
+    "cchc.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "reports",
     "cchc.api",
 ]
@@ -217,7 +220,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": env_int("DB_POOL_TIMEOUT", 5),
     }
 
+# "jobs": a second connection to the same database, through which a running job writes its
+# progress while its own work (an import) is one transaction on "default" that others cannot
+# see before it commits (cchc/jobs/services.py). No pool: a job opens it once and keeps it for
+# the job; requests never use it. In tests it is a mirror of "default" (no database of its own).
+DATABASES["jobs"] = {
+    **{key: value for key, value in DATABASES["default"].items() if key != "OPTIONS"},
+    "OPTIONS": {key: value for key, value in DATABASES["default"].get("OPTIONS", {}).items()
+                if key != "pool"},
+    "TEST": {"MIRROR": "default"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker are two processes on one SQLite file: wait for the
+    # other's write (one writer at a time) instead of failing at once. Progress is then written
+    # on the default connection (a second one would wait for the import to end).
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    DATABASES["jobs"]["OPTIONS"]["timeout"] = 30
+    CCHC_JOBS_PROGRESS_DATABASE = "default"
+else:
+    CCHC_JOBS_PROGRESS_DATABASE = "jobs"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (cchc/jobs): Django's Tasks API (the django-tasks backport of Django 6's
+# django.tasks) with django-tasks-db's database queue, worked by `manage.py db_worker`
+# processes (make run starts one; README "Production": a systemd unit). Another backend (e.g.
+# django-tasks-rq for Redis) is a change of TASKS_BACKEND only: the code calls one API.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+#: A running job writes a heartbeat this often; one silent for CCHC_JOB_STALE_SECONDS lost its
+#: worker (killed, restarted) and is marked failed — its transaction was rolled back with it.
+CCHC_JOB_HEARTBEAT_SECONDS = env_int("CCHC_JOB_HEARTBEAT_SECONDS", 10)
+CCHC_JOB_STALE_SECONDS = env_int("CCHC_JOB_STALE_SECONDS", 60)
+#: Workbooks of up to this many sheets are checked, and their imports run, in the request (well
+#: under a second); larger ones by a worker, with a progress bar. Same code either way
+#: (cchc.jobs.services.job_start).
+CCHC_JOB_INLINE_SHEETS = env_int("CCHC_JOB_INLINE_SHEETS", 5)
 
 # Rankings and their rendered tables are cached under keys holding the figures' versions
 # (reports/caching.py). Redis when REDIS_URL is set: one cache for every worker and host, and

@@ -42,6 +42,7 @@ urlpatterns = [
     path("cong-khai/", include("cchc.publication.public_urls")),
     path("chat-luong/", include("cchc.quality.urls")),
     path("nhac-han/", include("cchc.reminders.urls")),
+    path("cong-viec/", include("cchc.jobs.urls")),
     path("", include("reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -63,3 +63,13 @@ def report(unit_obj: AdministrativeUnit, period_code: str, *, lines=None,
         DossierLine.objects.create(report=created, field=field_obj, **values)
     rollups_refresh(unit=unit_obj, period=created.period)  # as the services do after a write
     return created
+
+
+def confirm_upload(client, **kwargs):
+    """Press "Xác nhận và lưu" on the latest upload preview (its check job)."""
+    from django.urls import reverse
+
+    from cchc.jobs.models import Job
+
+    preview = Job.objects.filter(kind="dossiers.check").latest("pk")
+    return client.post(reverse("dossiers:upload_confirm"), {"job": preview.pk}, **kwargs)

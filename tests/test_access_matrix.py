@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import Role
 from cchc.dossiers.models import ReportStatus
+from cchc.jobs.models import Job, JobStatus
 from cchc.scores.models import ParAssessment, ParEvidence, ParScore
 from tests import factories
 from tests.scores.test_results import scheme
@@ -122,6 +123,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "service_index:upload": row("302/302", "403/404", "403/404", "302/404", "403/403", "302/302"),
     "set_language": row("302", "302", "302", "302", "302", "302"),
     "units:browser": row("302", "200", "200", "200", "200", "200"),
+    # Jobs: one's own list; a job is seen by who started it (the clerk's job "inside", the
+    # national body's "outside") and by administrators; anyone else gets 404.
+    "jobs:list": row("302", "200", "200", "200", "200", "200"),
+    "jobs:detail": row("302/302", "200/404", "404/404", "404/404", "404/200", "200/200"),
+    "jobs:progress": row("302/302", "200/404", "404/404", "404/404", "404/200", "200/200"),
+    # The file a job produced: none here (checks produce none), so 404 even for the owner.
+    "jobs:output": row("302/302", "404/404", "404/404", "404/404", "404/404", "404/404"),
     # The official unit lists are public reference data for every signed-in user.
     "units:detail": row("302/302", "200/200", "200/200", "200/200", "200/200", "200/200"),
     # A unit's reports of every quarter: who may read its reports (access.get_unit_for_user).
@@ -181,6 +189,11 @@ def world():
                            content_type="application/pdf", uploaded_by=users["staff"])
         file.file.save("kh.pdf", ContentFile(b"%PDF-1.4"), save=True)
         evidence[code] = file.pk
+    # A job on each side, numbered like the evidence files (the routes' <pk>).
+    for code, owner in ((INSIDE, users["staff"]), (OUTSIDE, users["national"])):
+        Job.objects.create(pk=evidence[code], kind="dossiers.check", user=owner,
+                           status=JobStatus.DONE, result={"plans": [], "submit": False,
+                                                          "reason": "", "refused": 0})
     return users, evidence
 
 

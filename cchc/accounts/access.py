@@ -246,3 +246,24 @@ def get_unit_for_user(user, unit_list: str, code: str) -> AdministrativeUnit:
     if unit is None or not can_view(user, unit):
         raise Http404
     return unit
+
+
+# --- background jobs (cchc/jobs) ------------------------------------------------------------
+
+
+def jobs_visible(user) -> QuerySet:
+    """The jobs ``user`` may open: their own; every job for staff (``is_staff``) and
+    administrators, who look into a user's problem. Anyone else's job answers 404."""
+    from cchc.jobs.models import Job
+
+    if not user.is_authenticated:
+        return Job.objects.none()
+    if user.is_staff or is_administrator(user):
+        return Job.objects.all()
+    return Job.objects.filter(user=user)
+
+
+def can_follow_up_job(user, job) -> bool:
+    """Only who started a job carries it on (confirms the preview it made, runs it again):
+    the preview was checked against that user's scope and rights."""
+    return user.is_authenticated and job.user_id == user.pk

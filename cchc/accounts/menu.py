@@ -77,5 +77,7 @@ def menu_links(user) -> list[Link]:
     if sees_every_unit(user):
         links.append(Link("national", _("Toàn quốc"), reverse("reports:national_home")))
     links.append(Link("public", _("Công khai"), reverse("public:index")))
+    if user.is_authenticated:  # the long work they started (checks and imports of uploads)
+        links.append(Link("jobs", _("Công việc của tôi"), reverse("jobs:list")))
     return links
 

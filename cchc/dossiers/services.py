@@ -782,17 +782,19 @@ def _unbalanced(lines, outcome: SaveOutcome) -> str:
     return ""
 
 
-def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") -> list[ImportPlan]:
+def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "",
+                progress=None) -> list[ImportPlan]:
     """For each sheet read from a workbook, what would change against the stored figures and,
     given the ``user`` who imports (and ``submit``, ``reason`` as they will be passed to
-    ``reports_import``), what storing it will do: the same ``save_outcome`` as the import."""
+    ``reports_import``), what storing it will do: the same ``save_outcome`` as the import.
+    ``progress(done, total)``, when given, is called after each sheet (a job's progress bar)."""
     sheets = list(sheets)
     keys = {(sheet.unit.pk, sheet.period.pk) for sheet in sheets}
     reports = _stored_reports(keys)
     stored = _lines_by_report(reports.values())
     pending = _previous_pending_of(keys, {sheet.period for sheet in sheets})
     plans = []
-    for sheet in sheets:
+    for number, sheet in enumerate(sheets, 1):
         key = (sheet.unit.pk, sheet.period.pk)
         report = reports.get(key)
         new = {field.pk: {name: values[name] for name in FIELD_NAMES}
@@ -816,6 +818,8 @@ def import_plan(*, sheets, user=None, submit: bool = False, reason: str = "") ->
                                       and entering_bars_approval(user, sheet.unit,
                                                                  sheet.period.end))
         plans.append(plan)
+        if progress is not None:
+            progress(number, len(sheets))
     found = find_outliers(Subject(s.unit, s.period, {f.pk: v for f, v in s.lines.items()})
                           for s in sheets)
     for sheet, plan in zip(sheets, plans, strict=True):
@@ -876,17 +880,19 @@ def _previous_pending_of(keys: set[tuple[int, int]],
 
 @transaction.atomic
 def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
-                   reason: str = "") -> list[DossierReport]:
+                   reason: str = "", progress=None) -> list[DossierReport]:
     """Store every planned sheet, or none: any refusal (scope, lock, an approved report, a
     report changed since the plan was made) cancels the whole import and lists every problem,
     sheet by sheet. Each sheet does what its plan's ``outcome`` announced, as ``report_save``
     would, but in a few set-based statements for the whole workbook (``_store``); the totals
-    and flags are refreshed once for all its reports."""
+    and flags are refreshed once for all its reports. ``progress(done, total)``, when given, is
+    called after each sheet is decided, inside the transaction: a job writes it through its own
+    connection (``cchc.jobs.services.progress``)."""
     problems, writes = [], []
     locked = _locked_reports({(plan.unit.pk, plan.period.pk) for plan in plans})
     stored = _lines_by_report(locked.values())
     decided: dict[tuple[int, int], DossierReport] = {}  # a report on two sheets: the second
-    for plan in plans:                                   # finds it changed (ReportConflict)
+    for number, plan in enumerate(plans, 1):             # finds it changed (ReportConflict)
         key = (plan.unit.pk, plan.period.pk)
         try:
             refusal = _entry_refusal(user, plan.unit, plan.period, reason)
@@ -904,6 +910,8 @@ def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
             problems.append(_sheet_problem(plan, refusal))
         except ValidationError as invalid:
             problems.extend(_sheet_problem(plan, message) for message in invalid.messages)
+        if progress is not None:
+            progress(number, len(plans))
     if problems:
         raise ImportRefused(problems)
     try:

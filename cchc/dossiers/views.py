@@ -28,6 +28,7 @@ from cchc.accounts.access import (
     profile_of,
 )
 from cchc.dossiers import excel, selectors, services
+from cchc.dossiers import jobs as dossier_jobs
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.forms import (
     LineForm,
@@ -38,6 +39,9 @@ from cchc.dossiers.forms import (
     posted_version,
 )
 from cchc.dossiers.models import ProcedureField, ReportStatus
+from cchc.jobs.models import JobStatus
+from cchc.jobs.services import follow_up, job_start
+from cchc.jobs.views import job_context
 from cchc.periods.models import ReportingPeriod
 from cchc.quality import selectors as quality_selectors
 from cchc.quality import services as quality_services
@@ -452,32 +456,28 @@ def _check_may_submit(user) -> None:
 
 
 def upload(request: HttpRequest) -> HttpResponse:
-    """Upload a filled template (one sheet per unit), see every error or a preview of the
-    changes; nothing is saved until the user confirms."""
+    """Upload a filled template (one sheet per unit): the file is kept and a *check and
+    preview* job reads it (cchc/dossiers/jobs.py). A small file is checked in this request and
+    its preview (or every error) answers at once; a larger one goes to a worker and the job's
+    page shows the progress bar, then the same preview. Nothing is saved until the user
+    confirms."""
     _check_may_submit(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            sheets = excel.read_workbook(upload, size=upload.size,
-                                         allowed=lambda unit: can_enter(request.user, unit),
-                                         balance=form.cleaned_data["submit"])
-        except excel.WorkbookInvalid as invalid:
-            errors = invalid.errors
-        else:
-            options = form.cleaned_data
-            plans = services.import_plan(sheets=sheets, user=request.user,
-                                         submit=options["submit"], reason=options["reason"])
-            refused = [plan for plan in plans if plan.outcome.refused]
-            if refused:  # nothing to confirm: all or nothing
-                request.session.pop(PENDING_IMPORT, None)
-            else:
-                request.session[PENDING_IMPORT] = _plans_to_session(plans, options)
-            return render(request, "dossiers/upload_preview.html", {
-                "plans": plans, "columns": {c.field: c for c in COLUMNS},
-                "has_outliers": any(plan.outliers for plan in plans),
-                "refused": refused, "submit": options["submit"]})
+        options = form.cleaned_data
+        inline = dossier_jobs.answers_at_once(upload)
+        profile = profile_of(request.user)
+        job = job_start(dossier_jobs.CHECK, user=request.user,
+                        unit=profile.unit if profile is not None else None, file=upload,
+                        params={"submit": options["submit"], "reason": options["reason"]},
+                        inline=inline)
+        if not inline:
+            return redirect("jobs:detail", job.pk)
+        if job.status != JobStatus.FAILED:
+            return render(request, "jobs/job.html", job_context(request, job))
+        errors = dossier_jobs.cell_errors(job)
     return render(request, "dossiers/upload.html", {
         "form": form, "errors": errors,
         "open_quarters": selectors.open_quarters_to_enter(request.user, timezone.localdate()),
@@ -486,53 +486,34 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def upload_confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm a preview: an *import* job stores its plans, all or nothing. Small imports run
+    in this request and answer as before (messages, then the inbox); larger ones go to a
+    worker and the job's page follows them. Confirming twice never imports twice."""
     _check_may_submit(request.user)
-    pending = request.session.pop(PENDING_IMPORT, None)
-    if not pending:
+    preview = dossier_jobs.confirmable_preview(request.user, request.POST.get("job", ""))
+    if preview is None:
         messages.error(request, _("Không còn dữ liệu chờ xác nhận: hãy tải tệp lên lại."))
         return redirect("dossiers:upload")
-    try:
-        saved = services.reports_import(user=request.user, plans=_plans_from_session(pending),
-                                        submit=pending["submit"],
-                                        reason=pending.get("reason", ""))
-    except services.ImportRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
+    if preview.result.get("refused"):
+        messages.error(request, _("Bản xem trước này có trang không nhập được: hãy sửa tệp "
+                                  "rồi tải lên lại."))
+        return redirect("jobs:detail", preview.pk)
+    inline = len(preview.result["plans"]) <= settings.CCHC_JOB_INLINE_SHEETS
+    job, created = follow_up(preview, dossier_jobs.IMPORT, user=request.user, inline=inline)
+    if not (created and inline):
+        return redirect("jobs:detail", job.pk)
+    if job.status == JobStatus.FAILED:
+        for error in job.errors:
+            messages.error(request, error["message"])
         return redirect("dossiers:upload")
     messages.success(request, _("Đã nhập %(count)s báo cáo từ tệp Excel.") % {
-        "count": len(saved)})
-    for report in saved:  # what each sheet did: the same sentences as the preview's
-        messages.info(request, _("%(unit)s, %(period)s: %(outcome)s") % {
-            "unit": report.unit.name, "period": report.period.label,
-            "outcome": report.outcome.done})
+        "count": job.result["count"]})
+    for report in job.result["reports"]:  # what each sheet did: the same sentences as the preview
+        messages.info(request, _("%(unit)s, %(period)s: %(outcome)s") % report)
     return redirect("dossiers:inbox")
 
 
-PENDING_IMPORT = "pending-import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _plans_to_session(plans, options) -> dict:
-    return {
-        "submit": options["submit"],
-        "reason": options["reason"],
-        "plans": [{"sheet": p.sheet, "unit": p.unit.pk, "period": p.period.pk,
-                   "version": p.version,
-                   "lines": {str(field.pk): dict(values) for field, values in p.lines.items()}}
-                  for p in plans],
-    }
-
-
-def _plans_from_session(pending) -> list[services.ImportPlan]:
-    fields = ProcedureField.objects.in_bulk()
-    units = AdministrativeUnit.objects.in_bulk([p["unit"] for p in pending["plans"]])
-    periods = ReportingPeriod.objects.in_bulk([p["period"] for p in pending["plans"]])
-    return [
-        services.ImportPlan(p["sheet"], units[p["unit"]], periods[p["period"]],
-                            {fields[int(f)]: values for f, values in p["lines"].items()},
-                            p["version"], [])
-        for p in pending["plans"]
-    ]
 
 
 def reviewing_office(approver: AdministrativeUnit) -> str:

@@ -68,7 +68,7 @@ def test_download_fill_upload_confirm_stores_the_same_numbers(client):
     assert len([c for c in plan.changes if c["field"] == "ho-tich"]) == 12
     assert not DossierReport.objects.exists()  # nothing before the confirmation
 
-    response = client.post(reverse("dossiers:upload_confirm"))
+    response = factories.confirm_upload(client)
     assert response.status_code == 302
     report = DossierReport.objects.get()
     ho_tich = factories.field()
@@ -91,7 +91,7 @@ def test_a_template_reflects_stored_figures_and_the_preview_shows_only_changes(c
     assert ho_tich == {("resolved_early", 50, 49), ("resolved_on_time", 35, 36)}
     # Fields the stored report did not have arrive as zeros (blank cells count as 0).
     assert {c["new"] for c in plan.changes if c["field"] != "ho-tich"} == {0}
-    client.post(reverse("dossiers:upload_confirm"))
+    factories.confirm_upload(client)
     report = DossierReport.objects.get()
     assert report.status == ReportStatus.SUBMITTED and report.version == 2
 
@@ -136,7 +136,7 @@ def test_the_province_uploads_one_workbook_for_several_units(client):
     client.force_login(province)
     preview = upload(client, content, submit=True)
     assert [plan.unit.code for plan in preview.context["plans"]] == [AN_MY, NHON_MY_OLD]
-    client.post(reverse("dossiers:upload_confirm"))
+    factories.confirm_upload(client)
     assert set(DossierReport.objects.values_list("unit__code", flat=True)) == {AN_MY,
                                                                                NHON_MY_OLD}
     # The precomputed totals are refreshed once for the whole import, and agree with it.
@@ -152,7 +152,7 @@ def test_a_report_changed_between_preview_and_confirmation_cancels_the_import(cl
                          lines={factories.field(): factories.figures(resolved_early=45,
                                                                      resolved_on_time=40)},
                          expected_version=0)
-    response = client.post(reverse("dossiers:upload_confirm"), follow=True)
+    response = factories.confirm_upload(client, follow=True)
     assert "vừa được xa2 lưu" in response.content.decode()
     assert report_lines(DossierReport.objects.get())[factories.field().pk][
         "resolved_early"] == 45
@@ -259,7 +259,7 @@ def _preview_and_confirm(client, user, stored, submit, reason=""):
         data["submit"] = "on"
     preview = client.post(reverse("dossiers:upload"), data)
     (plan,) = preview.context["plans"]
-    confirmed = client.post(reverse("dossiers:upload_confirm"), follow=True)
+    confirmed = factories.confirm_upload(client, follow=True)
     return plan, preview.content.decode(), confirmed.content.decode()
 
 
@@ -351,7 +351,7 @@ def test_a_workbook_with_an_approved_sheet_shows_which_sheet_is_refused(client):
     # Nothing calls the file valid, and no refused sheet says it "can still be imported".
     assert "Tệp hợp lệ" not in text and "Đã đọc tệp: 2 báo cáo" in text
     assert "(, " not in text
-    client.post(reverse("dossiers:upload_confirm"))
+    factories.confirm_upload(client)
     assert list(DossierReport.objects.values_list("unit__code", flat=True)) == [NHON_MY_OLD]
 
 
@@ -400,7 +400,7 @@ def test_an_unbalanced_sheet_uploaded_as_a_draft_is_saved_as_the_draft_it_is(cli
     preview = upload(client, filled(template_bytes(client, AN_MY), figures))
     (plan,) = preview.context["plans"]
     assert not plan.outcome.refused, plan.outcome.preview
-    client.post(reverse("dossiers:upload_confirm"))
+    factories.confirm_upload(client)
     report = DossierReport.objects.get()
     assert report.status == ReportStatus.DRAFT
     assert report_lines(report)[factories.field().pk] == figures
@@ -422,7 +422,7 @@ def test_an_unbalanced_draft_sheet_for_a_sent_report_is_refused_in_the_preview(c
     (plan,) = preview.context["plans"]
     assert plan.outcome.refused
     assert "Hộ tịch" in plan.outcome.refusal and "(12)+(13) = 0" in plan.outcome.refusal
-    assert client.post(reverse("dossiers:upload_confirm"), follow=True).status_code == 200
+    assert factories.confirm_upload(client, follow=True).status_code == 200
     stored.refresh_from_db()
     assert stored.status == ReportStatus.SUBMITTED
     assert report_lines(stored)[factories.field().pk] == factories.figures()

@@ -155,7 +155,7 @@ def test_the_upload_preview_warns_with_the_cell_to_check(client, people, setup):
     assert f"!{excel.COUNT_LETTERS['received_total']}{row}</td>" in html
     assert "Cao bất thường so với các kỳ trước của đơn vị" in html
     # A warning, not a refusal: confirming stores the figures and keeps the flags.
-    client.post(reverse("dossiers:upload_confirm"))
+    factories.confirm_upload(client)
     assert len(open_flags()) == 3
 
 
