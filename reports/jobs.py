@@ -1,5 +1,6 @@
 """Long work of the reports as jobs (cchc/jobs): a summary workbook of many units, written by a
-worker into the job's file (downloaded through ``jobs:output``, access-checked like the job)."""
+worker into the job's file (downloaded through ``jobs:output``, access-checked like the job),
+and the rebuild of the rollups the reports read (``rebuild_rollups``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import tempfile
 from pathlib import Path
 
 from django.core.files import File
+from django.db import transaction
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.commands import job_step
+from cchc.dossiers.rollups import rollups_rebuild
 from cchc.jobs.models import Job, JobStatus
 from cchc.jobs.services import job_start, kind, progress
+from cchc.periods.models import ReportingPeriod
 from reports import exports
 
 SUMMARY_XLSX = "reports.summary_xlsx"
@@ -61,3 +66,26 @@ def summary_xlsx(job) -> dict:
             job.output_file.save(params["output_name"], File(written), save=False)
     Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name)
     return {"units": len(summary.rows)}
+
+
+REBUILD_ROLLUPS = "reports.rebuild_rollups"
+
+
+@kind(REBUILD_ROLLUPS, gettext_lazy("Tính lại số liệu tổng hợp sẵn"))
+def rebuild_rollups(job) -> dict:
+    """Every rollup row of the chosen periods (all when none is named) recomputed, period by
+    period, in one transaction: the pages read the old rows until the new ones are all there.
+    Kept here, beside the reports that read the rollups (cchc/dossiers/jobs.py is the form
+    upload's)."""
+    codes = job.params.get("periods") or []
+    periods = ([ReportingPeriod.objects.get_by_code(code) for code in codes] if codes
+               else list(ReportingPeriod.objects.order_by("start", "end")))
+    rows = 0
+    with transaction.atomic():
+        for done, period in enumerate(periods):
+            job_step(job, done, len(periods), _(
+                "Đang tính lại số liệu tổng hợp kỳ %(period)s…") % {"period": period.code})
+            rows += rollups_rebuild(periods=[period])
+    job_step(job, len(periods), len(periods), _("Đã tính lại %(count)s kỳ.") % {
+        "count": len(periods)})
+    return {"periods": [p.code for p in periods], "rows": rows}
