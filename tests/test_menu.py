@@ -27,13 +27,13 @@ def menu_of(client) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("username", "expected"), [
-    ("xa", {"dashboard", "par", "766", "reports", "public"}),
-    ("huyen", {"dashboard", "ranking", "par", "766", "completeness", "reports", "public"}),
-    ("tinh", {"dashboard", "ranking", "par", "766", "completeness", "reports", "public"}),
-    ("cantho", {"dashboard", "ranking", "766", "completeness", "reports", "public"}),
-    ("nhonmy", {"dashboard", "766", "reports", "public"}),
-    ("bonoivu", {"national", "public"}),
-    ("admin", {"national", "public"}),
+    ("xa", {"dashboard", "par", "766", "reports", "public", "jobs"}),
+    ("huyen", {"dashboard", "ranking", "par", "766", "completeness", "reports", "public", "jobs"}),
+    ("tinh", {"dashboard", "ranking", "par", "766", "completeness", "reports", "public", "jobs"}),
+    ("cantho", {"dashboard", "ranking", "766", "completeness", "reports", "public", "jobs"}),
+    ("nhonmy", {"dashboard", "766", "reports", "public", "jobs"}),
+    ("bonoivu", {"national", "public", "jobs"}),
+    ("admin", {"national", "public", "jobs"}),
 ])
 def test_the_menu_offers_each_role_its_pages_and_every_link_opens(demo, client, username,
                                                                    expected):
