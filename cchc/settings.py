@@ -255,6 +255,13 @@ CCHC_JOB_STALE_SECONDS = env_int("CCHC_JOB_STALE_SECONDS", 60)
 #: under a second); larger ones by a worker, with a progress bar. Same code either way
 #: (cchc.jobs.services.job_start).
 CCHC_JOB_INLINE_SHEETS = env_int("CCHC_JOB_INLINE_SHEETS", 5)
+#: The simple list uploads (766 values, SIPAS, survey points) are imported in the request when
+#: their sheets unpack to at most this many bytes (about 300 rows: well under a second, each
+#: row being a write); larger ones by a worker (cchc.sheets.upload_handle).
+CCHC_JOB_INLINE_LIST_BYTES = env_int("CCHC_JOB_INLINE_LIST_BYTES", 50_000)
+#: A summary workbook of more units than this is written by a worker into the job's file
+#: (downloaded from the job's page); smaller ones are streamed in the request.
+CCHC_EXPORT_IN_BACKGROUND_ABOVE = env_int("CCHC_EXPORT_IN_BACKGROUND_ABOVE", 2000)
 
 # Rankings and their rendered tables are cached under keys holding the figures' versions
 # (reports/caching.py). Redis when REDIS_URL is set: one cache for every worker and host, and

@@ -1,13 +1,31 @@
 """Reading the simple upload sheets (survey points, 766 indicators, SIPAS): a header row, then
 one row per record. The file gets the same checks as the form II.06a upload (size, type, zip
-bombs) before it is opened."""
+bombs) before it is opened.
+
+Each of those uploads is a job (cchc/jobs): ``upload_handle`` stores the posted file and starts
+the upload's kind (declared with ``list_upload_kind`` in the app's ``jobs`` module), run in the
+request when the file is small, else by a worker, the job's page then showing its progress and
+result."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.utils.translation import gettext as _
+import zipfile
 
-from cchc.dossiers.excel import SheetLimits, WorkbookInvalid, open_checked_workbook
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cchc.dossiers.excel import (
+    SheetLimits,
+    WorkbookInvalid,
+    max_upload_bytes,
+    open_checked_workbook,
+)
+from cchc.jobs.models import JobStatus
+from cchc.jobs.services import JobFailed, job_start, kind, progress
 
 
 class SheetUnreadable(Exception):
@@ -55,26 +73,86 @@ def first_sheet(source, header: tuple[str, ...], *,
     return title, rows[1:]
 
 
-def upload_handle(request, run, *, refused: type[Exception], done: str,
-                  missing: str | None = None) -> None:
-    """What every simple upload does with the posted file: none chosen → say so; otherwise
-    ``run(file)`` imports it and returns how many rows it stored, or raises ``refused`` (with
-    ``.messages``), which are all shown; success → ``done`` with ``%(count)s`` filled in."""
+def list_upload_kind(name: str, label, *, refused: type[Exception], done):
+    """Register the decorated ``import_(job, source) -> rows stored`` as the job kind ``name``
+    of a simple upload: the job opens its stored file, runs the import (all or nothing: the
+    imports are one transaction each) and keeps ``done`` (with ``%(count)s``) as its result; a
+    ``refused`` import (with ``.messages``) fails the job with each problem as it was shown in
+    the page (sheet, row, cell). The job's page shows either, with a link back to the page the
+    upload came from (``back`` in the job's parameters)."""
+
+    def register(import_):
+        def run(job) -> dict:
+            progress(job, 0, 1, _("Đang đọc, kiểm tra và nhập tệp «%(name)s»…") % {
+                "name": job.input_name}, force=True)
+            try:
+                with job.input_file.open("rb") as source:
+                    count = import_(job, source)
+            except refused as refusal:
+                raise JobFailed(str(REFUSED), errors=[
+                    {"message": message} for message in refusal.messages]) from None
+            return {"count": count, "done": str(done) % {"count": count}}
+
+        kind(name, label, template="sheets/job_upload.html", context=_job_context)(run)
+        return import_
+
+    return register
+
+
+REFUSED = gettext_lazy("Không nhập gì. Hãy sửa tệp rồi tải lên lại:")
+
+
+def _job_context(job, request) -> dict:
+    back = job.params.get("back", "")
+    return {"back": back if back.startswith("/") and not back.startswith("//") else ""}
+
+
+def answers_at_once(upload) -> bool:
+    """Whether importing ``upload`` takes well under a second, so the request does it: a
+    workbook whose sheets and shared strings unpack to at most ``CCHC_JOB_INLINE_LIST_BYTES``
+    (read from the zip's directory, nothing unpacked), or a file refused before it is opened
+    (not a zip, too large)."""
+    if upload.size > max_upload_bytes():
+        return True
+    try:
+        with zipfile.ZipFile(upload) as package:
+            unpacked = sum(info.file_size for info in package.infolist()
+                           if info.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return True
+    finally:
+        upload.seek(0)
+    return unpacked <= settings.CCHC_JOB_INLINE_LIST_BYTES
+
+
+def upload_handle(request, kind_name: str, *, back: str, params: dict | None = None,
+                  unit=None, period=None, missing: str | None = None) -> HttpResponse:
+    """What every simple upload does with the posted file: none chosen → say so and go
+    ``back``; otherwise the job ``kind_name`` (see ``list_upload_kind``) stores the file and
+    imports it. A small file is imported in the request (the same job, run at once): its
+    result (``done``, or every problem of a refused file) is shown back on the page; a larger
+    one goes to a worker and the answer is the job's page, with its progress and then the
+    same result and a link back."""
     source = request.FILES.get("file")
     if source is None:
         messages.error(request, missing or _("Hãy chọn tệp Excel."))
-        return
-    try:
-        count = run(source)
-    except refused as refusal:
-        show_refusal(request, refusal.messages)
+        return redirect(back)
+    inline = answers_at_once(source)
+    job = job_start(kind_name, user=request.user, unit=unit, period=period, file=source,
+                    params={**(params or {}), "back": back}, inline=inline)
+    if not inline:
+        return redirect("jobs:detail", job.pk)
+    if job.status == JobStatus.DONE:
+        messages.success(request, job.result["done"])
     else:
-        messages.success(request, done % {"count": count})
+        show_refusal(request, [error["message"] for error in job.errors], job.message)
+    return redirect(back)
 
 
-def show_refusal(request, problems: list[str]) -> None:
-    """An upload that was refused: say that nothing was imported, then each problem on its own
-    line (sheet, row, cell), so a clerk can correct them one by one."""
-    messages.error(request, _("Không nhập gì. Hãy sửa tệp rồi tải lên lại:"))
+def show_refusal(request, problems: list[str], summary: str = "") -> None:
+    """An upload that was refused: say that nothing was imported (``summary``, by default
+    ``REFUSED``), then each problem on its own line (sheet, row, cell), so a clerk can correct
+    them one by one."""
+    messages.error(request, summary or str(REFUSED))
     for problem in problems:
         messages.error(request, problem)

@@ -90,13 +90,19 @@ def _switch_period(request, name: str, args: list) -> HttpResponse:
 
 
 def _ranking_for(request, unit_list, code, period):
-    root = get_unit_for_user(request.user, unit_list, code)
+    return ranking_for(request.user, unit_list, code, period, request.GET)
+
+
+def ranking_for(user, unit_list, code, period, query):
+    """The ranked root (access checked for ``user``), the period, the previous one and the
+    ranking's filters from ``query`` (the page's GET, or the one an export job kept)."""
+    root = get_unit_for_user(user, unit_list, code)
     period, previous = ReportingPeriod.objects.with_previous_or_404(period)
     # Checked by the filter form too: a bad level ranks the direct children, uncached.
-    level = request.GET.get("level")
+    level = query.get("level")
     level = int(level) if level in (str(Level.DISTRICT), str(Level.COMMUNE)) else None
     candidates = selectors.ranking_units(root, period, level=level)
-    filters = RankingFilter(request.GET or None, queryset=candidates, root=root,
+    filters = RankingFilter(query or None, queryset=candidates, root=root,
                             ranked_level=selectors.ranked_level(root, level))
     return root, period, previous, filters
 
@@ -222,14 +228,22 @@ def national_csv(request: HttpRequest, unit_list: str, period: str):
 
 
 def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
-    """The summary workbook of what the ranking page shows, with its filters, streamed."""
+    """The summary workbook of what the ranking page shows, with its filters: streamed, or
+    for more than ``CCHC_EXPORT_IN_BACKGROUND_ABOVE`` units written by a worker into the file
+    of a job (``reports.jobs``), whose page the answer is and which offers the download."""
     root, period, _previous, filters = _ranking_for(request, unit_list, code, period)
+    name = f"tong-hop-{root.code}-{period.code}.xlsx"
+    if filters.qs.count() > settings.CCHC_EXPORT_IN_BACKGROUND_ABOVE:
+        from reports.jobs import summary_job
+
+        job = summary_job(user=request.user, root=root, period=period,
+                          query=request.GET.urlencode(), name=name)
+        return redirect("jobs:detail", job.pk)
     summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key,
                                   scope=filters.asked_scope)
     response = StreamingHttpResponse(
         exports.stream(lambda file: exports.write_workbook(summary, file)), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"tong-hop-{root.code}-{period.code}.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.access import get_unit_for_user
+from cchc.satisfaction.jobs import SIPAS
 from cchc.satisfaction.models import FACTORS
 from cchc.satisfaction.selectors import sipas_for
-from cchc.satisfaction.services import HEADER, sipas_import
-from cchc.service_index.services import ValuesRefused, may_enter
+from cchc.satisfaction.services import HEADER
+from cchc.service_index.services import may_enter
 from cchc.sheets import upload_handle
 
 
@@ -37,7 +39,5 @@ def upload(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
     if not may_enter(request.user, parent):
         raise PermissionDenied(_("Chỉ văn phòng cấp tỉnh hoặc quản trị nhập được kết quả "
                                  "SIPAS."))
-    upload_handle(request, lambda source: sipas_import(
-        user=request.user, year=year, source=source, units=_children(parent)),
-        refused=ValuesRefused, done=_("Đã nhập SIPAS của %(count)s đơn vị."))
-    return redirect("satisfaction:results", unit_list, code, year)
+    return upload_handle(request, SIPAS, unit=parent, params={"year": year},
+                         back=reverse("satisfaction:results", args=[unit_list, code, year]))

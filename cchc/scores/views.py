@@ -14,6 +14,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from cchc.ranking import paginate_table
 from cchc.scores import exports, selectors
 from cchc.scores.evidence import ACCEPTED
 from cchc.scores.forms import read_scores
+from cchc.scores.jobs import SURVEY
 from cchc.scores.models import AssessmentStatus, ParAssessment, ParEvidence
 from cchc.scores.services import (
     APPRAISAL,
@@ -33,7 +35,6 @@ from cchc.scores.services import (
     may_self_assess,
     results_publish,
 )
-from cchc.scores.survey import survey_import
 from cchc.scores.tables import ParRankingTable
 from cchc.sheets import upload_handle
 from reports.exports import stream
@@ -175,11 +176,9 @@ def survey_upload(request: HttpRequest, unit_list: str, code: str, year: int) ->
     if not may_publish(request.user, scheme):
         raise PermissionDenied(_("Chỉ hội đồng thẩm định (văn phòng tỉnh ban hành bộ chỉ số) "
                                  "nhập được điểm điều tra xã hội học."))
-    upload_handle(request, lambda source: survey_import(
-        user=request.user, scheme=scheme, source=source, parent=parent),
-        refused=ScoresRefused, done=_("Đã nhập %(count)s điểm điều tra xã hội học."),
-        missing=_("Hãy chọn tệp Excel điểm điều tra xã hội học."))
-    return redirect("scores:ranking", unit_list, code, year)
+    return upload_handle(request, SURVEY, unit=parent, params={"scheme": scheme.pk},
+                         back=reverse("scores:ranking", args=[unit_list, code, year]),
+                         missing=_("Hãy chọn tệp Excel điểm điều tra xã hội học."))
 
 
 def self_assessment(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:

@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.access import get_unit_for_user
 from cchc.periods.models import ReportingPeriod
 from cchc.service_index import selectors
+from cchc.service_index.jobs import VALUES
 from cchc.service_index.models import ServiceIndicator, Source
-from cchc.service_index.services import ValuesRefused, may_enter, values_import, values_save
+from cchc.service_index.services import ValuesRefused, may_enter, values_save
 from cchc.sheets import upload_handle
 from reports.selectors import ranking_units
 
@@ -63,8 +65,5 @@ def upload(request: HttpRequest, unit_list: str, code: str, period: str) -> Http
         raise PermissionDenied(_("Chỉ văn phòng cấp tỉnh hoặc quản trị nhập được chỉ tiêu "
                                  "Chỉ số phục vụ."))
     period_obj = ReportingPeriod.objects.get_by_code_or_404(period)
-    upload_handle(request, lambda source: values_import(
-        user=request.user, period=period_obj, source=source,
-        units=list(ranking_units(parent, period_obj))),
-        refused=ValuesRefused, done=_("Đã nhập %(count)s giá trị chỉ tiêu."))
-    return redirect("service_index:ranking", unit_list, code, period)
+    return upload_handle(request, VALUES, unit=parent, period=period_obj,
+                         back=reverse("service_index:ranking", args=[unit_list, code, period]))
