@@ -134,7 +134,10 @@ def import_(job) -> dict:
             user=job.user, plans=plans, submit=options["submit"], reason=options["reason"],
             progress=lambda done, total: progress(
                 job, done, total, _("Đã nhập %(done)s/%(total)s trang (chưa lưu hẳn cho đến "
-                                    "khi xong tất cả)") % {"done": done, "total": total}))
+                                    "khi xong tất cả)") % {"done": done, "total": total - 1}
+                if done < total - 1 else _("Đang lưu %(count)s báo cáo và tính lại số liệu "
+                                          "tổng hợp…") % {"count": total - 1},
+                force=done == total - 1))  # every sheet read: the bar says it is saving
     except services.ImportRefused as refused:
         raise JobFailed(_("Không nhập trang nào (tất cả hoặc không):"),
                         errors=[{"message": message} for message in refused.messages]) from None

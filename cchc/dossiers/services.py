@@ -886,8 +886,9 @@ def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
     sheet by sheet. Each sheet does what its plan's ``outcome`` announced, as ``report_save``
     would, but in a few set-based statements for the whole workbook (``_store``); the totals
     and flags are refreshed once for all its reports. ``progress(done, total)``, when given, is
-    called after each sheet is decided, inside the transaction: a job writes it through its own
-    connection (``cchc.jobs.services.progress``)."""
+    called after each sheet is decided, inside the transaction, with one step more than there
+    are sheets: storing them all and refreshing the totals is the last (a job writes it through
+    its own connection, ``cchc.jobs.services.progress``)."""
     problems, writes = [], []
     locked = _locked_reports({(plan.unit.pk, plan.period.pk) for plan in plans})
     stored = _lines_by_report(locked.values())
@@ -910,8 +911,8 @@ def reports_import(*, user, plans: list[ImportPlan], submit: bool = False,
             problems.append(_sheet_problem(plan, refusal))
         except ValidationError as invalid:
             problems.extend(_sheet_problem(plan, message) for message in invalid.messages)
-        if progress is not None:
-            progress(number, len(plans))
+        if progress is not None:  # the last step is storing the set: a sheet is not done yet
+            progress(number, len(plans) + 1)
     if problems:
         raise ImportRefused(problems)
     try:
