@@ -68,8 +68,10 @@ def test_the_office_uploads_a_large_workbook_and_follows_its_progress(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Nhập số liệu từ tệp Excel biểu II.06a")
     done = page.get_by_test_id("import-done")
-    seen += progress_seen(page, done)
-    assert [value for value, top in seen if top == SHEETS + 1 and value > 0], seen  # + saving
+    # Again the bar shows while the import runs; whether a poll lands between two of its steps
+    # depends on the machine (a 40-sheet import can finish within one 0.5 s poll), so each step
+    # is asserted by the worker test (tests/jobs/test_worker.py), not here.
+    assert progress_seen(page, done), "the import's progress bar never showed"
     expect(done).to_contain_text(f"Đã nhập {SHEETS} báo cáo từ tệp Excel.")
     expect(done.get_by_role("listitem")).to_have_count(SHEETS)
     screenshot(page, "upload-job-imported")
