@@ -79,6 +79,24 @@ USER = "bench-national"
 PASSWORD = "bench-only-password-1"
 
 
+def _create_database() -> None:
+    """Create BENCH_DATABASE_URL's database on its server when it is missing (a fresh machine)."""
+    import psycopg
+    from psycopg import sql
+
+    settings_dict = connection.settings_dict
+    params = {key: value for key, value in {
+        "host": settings_dict["HOST"], "port": settings_dict["PORT"] or None,
+        "user": settings_dict["USER"], "password": settings_dict["PASSWORD"] or None,
+    }.items() if value}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as server:
+        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [settings_dict["NAME"]]).fetchone():
+            print(f"… creating the database {settings_dict['NAME']}", file=sys.stderr)
+            server.execute(sql.SQL("CREATE DATABASE {}").format(
+                sql.Identifier(settings_dict["NAME"])))
+
+
 def ensure_data() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/national.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL "
@@ -87,6 +105,7 @@ def ensure_data() -> None:
     # objects would otherwise stay in this process's heap, which a server's worker does not
     # hold, and every garbage collection during the measurements would walk them (cold pages
     # measured ~40 ms slower so).
+    _create_database()
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--verbosity", "0"], check=True)
     if not DossierReport.objects.filter(source_note=SOURCE_NOTE).exists():
