@@ -37,7 +37,7 @@ from cchc.dossiers.selectors import (
     totals_series,
 )
 from cchc.periods.models import PeriodKind, ReportingPeriod
-from cchc.ranking import unranked_last
+from cchc.ranking import ranked_count, unranked_last
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, Succession, UnitList
 from reports.kpis import KPIS, RECEIVED_IN_PERIOD, kpi_values
 
@@ -344,7 +344,7 @@ class Ranking:
     @cached_property
     def size(self) -> int:
         """How many units were ranked (those with a value): the "13" of "3/13"."""
-        return sum(1 for row in self.rows if row.rank is not None)
+        return ranked_count(self.rows)
 
 
 def children_level(root: AdministrativeUnit) -> int:
