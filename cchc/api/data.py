@@ -4,9 +4,9 @@
   outside the user's scope is still answered from what its province published, if its public
   page is on (``cchc.publication.selectors``, never live figures); otherwise 404 for a signed-in
   user, 401 for an anonymous one.
-* Figures of (unit, period): the dashboard's totals (``reports.selectors.basis`` and
-  ``totals_series``: the unit's own reports, a new unit before 1/7/2025 summed from its
-  predecessors, a longer period derived from its quarters); the units below: ``unit_rows`` of
+* Figures of (unit, period): the dashboard's totals (``reports.selectors.unit_totals``: the
+  unit's own reports, a new unit before 1/7/2025 summed from its predecessors, a longer period
+  derived from its quarters); the units below: ``unit_rows`` of
   ``ranking_units``, as the summary CSV; rankings: ``reports.selectors.ranking``, or a
   publication's (``published_ranking``); every rate: ``reports.kpis``.
 * PAR results: ``cchc.scores.selectors`` (``unit_result``, ``par_ranking``), as the results
@@ -29,13 +29,12 @@ from cchc.api.errors import NotPublished, TokenRequired
 from cchc.api.params import unit_list_param
 from cchc.api.serializers import par_body, published_par_body, scheme_body, unit_ref
 from cchc.dossiers.scopes import OWN
-from cchc.dossiers.selectors import totals_series
 from cchc.periods.models import PeriodKind, ReportingPeriod
 from cchc.publication import selectors as public
 from cchc.publication.models import RankingPublication
 from cchc.scores import selectors as par
 from cchc.scores.models import ParAssessment
-from cchc.units.models import AdministrativeUnit, Level, UnitList
+from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
 
 LIVE, PUBLISHED = "live", "published"
@@ -108,12 +107,8 @@ class Figures:
 def live_figures(unit: AdministrativeUnit, period: ReportingPeriod,
                  scope: str = OWN) -> Figures:
     """The unit's totals in ``scope`` as its dashboard shows them
-    (``reports.selectors.unit_dashboard``): whose reports count is ``basis``, summed by
-    ``totals_series``; ``None`` without any."""
-    links = selectors.predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
-    found = selectors.basis(unit, period, links)
-    totals = totals_series(found.unit_ids, [period], scope=scope).get((period.code, None)) \
-        if found.unit_ids else None
+    (``reports.selectors.unit_totals``); ``None`` without any."""
+    totals, found = selectors.unit_totals(unit, period, scope)
     return Figures(totals, LIVE, reconstructed_from=[unit_ref(u) for u in found.predecessors],
                    divided=[unit_ref(u) for u in found.divided])
 
