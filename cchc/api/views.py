@@ -7,6 +7,8 @@ the browser's session; scoping as on the web (``cchc.api.data``). docs/api.md de
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.renderers import (
@@ -210,6 +212,31 @@ class Figures(ReadOnlyView):
             out.figures_body(unit, period, figures, scope)).data)
 
 
+class Asked(NamedTuple):
+    """What a request about the units below a unit names: the unit and how it may be read,
+    the period, the KPI (rankings), the level and the scope, and the page's shared fields."""
+
+    root: AdministrativeUnit
+    access: str
+    period: ReportingPeriod
+    kpi_key: str | None
+    level: int | None
+    scope: str
+    extra: dict
+
+
+def units_below_asked(request, unit_list: str, code: str, period: str, *,
+                      ranking: bool = False) -> Asked:
+    root, access = data.unit_for_data(request, unit_list, code)
+    period = params.period_get(period)
+    kpi_key = params.kpi_param(request) if ranking else None
+    level = params.level_param(request)
+    scope = params.scope_param(request, selectors.ranked_level(root, level))
+    extra = {"unit": out.unit_ref(root), "period": out.period_ref(period),
+             "source": access, "published_at": None, "level": level, "scope": scope}
+    return Asked(root, access, period, kpi_key, level, scope, extra)
+
+
 class Below(ReadOnlyView):
     @extend_schema(
         operation_id="figures_below", summary="Số liệu từng đơn vị cấp dưới",
@@ -218,12 +245,8 @@ class Below(ReadOnlyView):
         parameters=[*UNIT_PATH, PERIOD_PATH, LEVEL_BELOW, SCOPE, *PAGE_PARAMETERS],
         responses={200: out.BelowPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
-        root, access = data.unit_for_data(request, unit_list, code)
-        period = params.period_get(period)
-        level = params.level_param(request)
-        scope = params.scope_param(request, selectors.ranked_level(root, level))
-        extra = {"unit": out.unit_ref(root), "period": out.period_ref(period),
-                 "source": access, "published_at": None, "level": level, "scope": scope}
+        root, access, period, _kpi, level, scope, extra = units_below_asked(
+            request, unit_list, code, period)
         if access == data.LIVE:
             units = selectors.ranking_units(root, period, level=level)
 
@@ -249,15 +272,10 @@ class Ranking(ReadOnlyView):
         parameters=[*UNIT_PATH, PERIOD_PATH, KPI, LEVEL_BELOW, SCOPE, *PAGE_PARAMETERS],
         responses={200: out.RankingPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
-        root, access = data.unit_for_data(request, unit_list, code)
-        period = params.period_get(period)
-        kpi_key = params.kpi_param(request)
-        level = params.level_param(request)
-        scope = params.scope_param(request, selectors.ranked_level(root, level))
+        root, access, period, kpi_key, level, scope, extra = units_below_asked(
+            request, unit_list, code, period, ranking=True)
         kpi = KPIS[kpi_key]
-        extra = {"unit": out.unit_ref(root), "period": out.period_ref(period),
-                 "source": access, "published_at": None, "level": level, "scope": scope,
-                 "kpi": out.kpi_definition(kpi)}
+        extra["kpi"] = out.kpi_definition(kpi)
         if access == data.LIVE:
             result = selectors.ranking(selectors.ranking_units(root, period, level=level),
                                        period, kpi_key, scope=scope)

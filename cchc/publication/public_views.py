@@ -46,14 +46,19 @@ def _publication(unit_list: str, code: str, period: str):
     return found, selectors.publication_or_404(found, period)
 
 
+def _chosen(request) -> tuple[str, str]:
+    """The KPI (``?kpi=``) and scope (``?scope=``) a published quarter is shown by."""
+    return (selectors.ranking_kpi_key(request.GET.get("kpi")),
+            chosen_scope(request.GET.get("scope"), Level.PROVINCE))
+
+
 @login_not_required
 @require_safe
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """A published quarter: each level ranked by the chosen KPI, every rate with its
     formula, from the figures as published."""
     found, publication = _publication(unit_list, code, period)
-    kpi_key = selectors.ranking_kpi_key(request.GET.get("kpi"))
-    scope = chosen_scope(request.GET.get("scope"), Level.PROVINCE)
+    kpi_key, scope = _chosen(request)
     return render(request, "public/ranking.html", {
         "province": found, "publication": publication, "period": publication.period,
         "kpi": KPIS[kpi_key], "kpi_key": kpi_key, "scope": scope,
@@ -69,8 +74,7 @@ def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> Htt
 def ranking_csv(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """The published quarter as CSV: one row per unit, its 12 counts and every rate."""
     found, publication = _publication(unit_list, code, period)
-    kpi_key = selectors.ranking_kpi_key(request.GET.get("kpi"))
-    scope = chosen_scope(request.GET.get("scope"), Level.PROVINCE)
+    kpi_key, scope = _chosen(request)
     return csv_response(exports.ranking_rows(publication, kpi_key, scope),
                         f"xep-hang-{found.code}-{publication.period.code}.csv", streaming=False)
 
