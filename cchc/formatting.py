@@ -105,6 +105,8 @@ class Output:
     def writer(self, is_rate: bool) -> Callable:
         """``write`` for one kind of value, chosen once for a column of cells."""
         encode, missing = (self.rate if is_rate else self.count), self.missing
+        if encode is _same and missing is None:
+            return _same  # written as it is, no value too (one call a cell)
         return lambda value: missing if value is None else encode(value)
 
 
