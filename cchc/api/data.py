@@ -92,6 +92,7 @@ def publication_for(unit: AdministrativeUnit, period: ReportingPeriod) -> Rankin
         raise NotPublished(_("Tỉnh chưa công bố số liệu %(period)s.")
                            % {"period": period.code}) from exc
 
+
 # --- figures of (unit, period) ---------------------------------------------------------------
 
 
@@ -123,7 +124,7 @@ def published_figures(unit: AdministrativeUnit, period: ReportingPeriod,
     return Figures(totals[unit.code], PUBLISHED, publication.published_at, [], [])
 
 
-# --- rankings from a publication -----------------------------------------------------------
+# --- rankings from a publication -------------------------------------------------------------
 
 
 def published_ranking(publication: RankingPublication, root: AdministrativeUnit,
