@@ -410,9 +410,16 @@ def verdicts(results: list[dict], rows: int) -> list[str]:
     return lines
 
 
+#: The exporter's code: the summary's rows and sheets, and the writer they go through.
+EXPORTER_FILES = ("reports/exports.py", "cchc/exports.py")
+
+
 def exporter_hash() -> str:
-    """Which ``reports/exports.py`` was measured (the first 12 hex digits of its sha256)."""
-    return hashlib.sha256((ROOT / "reports" / "exports.py").read_bytes()).hexdigest()[:12]
+    """Which exporter was measured (the first 12 hex digits of the sha256 of its files)."""
+    digest = hashlib.sha256()
+    for name in EXPORTER_FILES:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def versions(results: list[dict]) -> list[str]:
@@ -420,9 +427,9 @@ def versions(results: list[dict]) -> list[str]:
     lines = [f"Python {platform.python_version()}, XlsxWriter {xlsxwriter.__version__}, "
              f"openpyxl {openpyxl.__version__}, "
              f"tablib {tablib.__version__}, pandas {pandas.__version__}, "
-             f"reports/exports.py sha256 {', '.join(hashes)}"]
+             f"{' + '.join(EXPORTER_FILES)} sha256 {', '.join(hashes)}"]
     if len(hashes) > 1:
-        lines.append("WARNING: reports/exports.py changed during the run; the exporter rows "
+        lines.append("WARNING: the exporter changed during the run; the exporter rows "
                      "mix versions, run again")
     return lines
 

@@ -7,6 +7,8 @@ their full precision.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -79,6 +81,56 @@ def format_change(value: Decimal | float | int | None, places: int = 2) -> str:
     rounded = round_half_up(Decimal(str(value)), places)
     sign = "+" if rounded > 0 else (MINUS if rounded < 0 else "±")
     return sign + format_fixed(abs(rounded), places)
+
+
+def _same(value):
+    return value
+
+
+@dataclass(frozen=True)
+class Output:
+    """How one channel writes a KPI's value: a rate (a ratio in [0, 1]) by ``rate``, a count
+    by ``count``, no value (a rate whose denominator is 0) as ``missing``. Every channel's
+    rounding is ``round_half_up``."""
+
+    rate: Callable
+    count: Callable = _same
+    missing: object = None
+
+    def write(self, value, is_rate: bool):
+        if value is None:
+            return self.missing
+        return self.rate(value) if is_rate else self.count(value)
+
+    def writer(self, is_rate: bool) -> Callable:
+        """``write`` for one kind of value, chosen once for a column of cells."""
+        encode, missing = (self.rate if is_rate else self.count), self.missing
+        if encode is _same and missing is None:
+            return _same  # written as it is, no value too (one call a cell)
+        return lambda value: missing if value is None else encode(value)
+
+
+def _ratio_text(places: int) -> Callable:
+    return lambda ratio: f"{round_half_up(ratio, places):f}"
+
+
+def _percent_text(ratio) -> str:
+    return f"{percent_of(ratio):f}"
+
+
+#: The pages: "96,86 %", "20.593", "–".
+PAGE = Output(rate=format_percent, count=format_count, missing="–")
+#: Workbook cells: the ratio as a number, shown by its column's format ("0.00%"); no value is
+#: an empty cell.
+WORKBOOK = Output(rate=float)
+#: The per-unit CSV: the ratio with 4 decimals ("0.9686"), empty for no value.
+SUMMARY_CSV = Output(rate=_ratio_text(4), missing="")
+#: The public CSV: the percentage with 2 decimals, as its page shows it ("96.86"), or empty.
+PUBLIC_CSV = Output(rate=_percent_text, missing="")
+#: The API's ``value``: the ratio with 6 decimals ("0.968571"), a count as text ("90"), null;
+API_VALUE = Output(rate=_ratio_text(6), count=str)
+#: and its ``percent``: the rate in % with 2 decimals ("96.86"), null for a count.
+API_PERCENT = Output(rate=_percent_text, count=lambda _count: None)
 
 
 #: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): a text cell that

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 from django_tables2 import RequestConfig
 
@@ -21,6 +21,12 @@ def competition_ranks(values: Mapping[Hashable, object], *, descending: bool = T
             previous, previous_rank = value, position
         ranks[key] = previous_rank
     return ranks
+
+
+def ranked_count(rows: Iterable) -> int:
+    """How many of ``rows`` (anything with a ``rank``) were ranked, that is had a value: the
+    "13" of "3/13"."""
+    return sum(1 for row in rows if row.rank is not None)
 
 
 def unranked_last(rank: int | None) -> int:

@@ -1,39 +1,35 @@
-"""Excel and CSV summaries in the official layout, from the same selectors as the pages.
-
-One writer per sheet over rows the selectors return; workbooks are written row by row to disk
-(XlsxWriter's constant-memory mode), so memory does not grow with the number of rows, and can be
-streamed to the browser while they are written (``stream``).
+"""The summary of (unit, period) in the official layout, from the same selectors as the pages:
+the workbook (Biểu II.06a, Theo đơn vị, Xếp hạng) and the per-unit CSV, as rows that the one
+writer (``cchc.exports``) writes, streams and escapes.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import receiving_unit_name
 from cchc.dossiers.columns import COLUMNS, PENDING, RECEIVED, RESOLVED
 from cchc.dossiers.scopes import OWN, SUBTREE, chosen_scope, row_scope, scope_title
-from cchc.formatting import round_half_up, spreadsheet_text
+from cchc.exports import Table, Workbook, csv_text
+from cchc.formatting import SUMMARY_CSV, WORKBOOK
 from cchc.units.models import AdministrativeUnit, Level
 from reports import selectors
-from reports.kpis import DEFAULT_KPI, KPIS
+from reports.kpis import DEFAULT_KPI, RANKING_KPIS, RANKING_RATES, kpis_in
+from reports.kpis import SUMMARY_CSV as IN_SUMMARY_CSV
 
-COUNT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.00%"
-RATE_KEYS = ("on_time_rate", "early_rate", "late_rate", "online_rate", "postal_rate",
-             "overdue_pending_rate")
+#: The workbook's rate columns (the ranking's rates).
+RATE_KEYS = tuple(kpi.key for kpi in RANKING_RATES)
+#: The rates of the per-unit CSV.
+CSV_RATES = kpis_in(IN_SUMMARY_CSV)
 CSV_COLUMNS = (
     "unit_code", "unit_name", "unit_level", "parent_code", "period",
     *(column.field for column in COLUMNS),
-    "on_time_rate", "early_rate", "online_rate",
+    *(kpi.key for kpi in CSV_RATES),
     # Added last, so that files read by position keep their meaning: "own" rows hold what
     # every row held before; "subtree" rows the unit and everything below it.
     "scope",
@@ -74,50 +70,6 @@ def summary_for(root, period, units=None, *, kpi_key: str = DEFAULT_KPI,
 
 
 # --- workbook -------------------------------------------------------------------------------
-#
-# Written with XlsxWriter in constant-memory mode: rows go to disk as they are written, so memory
-# does not grow with the number of rows, and a data cell costs no more than a plain value because
-# its number format is the column's (XlsxWriter stamps a column's format on every cell written in
-# it without one of its own). docs/performance.md has the measurements behind this choice;
-# openpyxl stays the reader (uploads, tests). Rows must be written top to bottom.
-
-_BASE = {"font_name": "Calibri", "font_size": 11}
-_STYLES = {
-    "title": {"bold": True, "font_size": 13, "align": "center", "valign": "vcenter",
-              "text_wrap": True},
-    "subtitle": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True},
-    "head": {"bold": True, "bg_color": "#E8EEF7", "pattern": 1, "align": "center",
-             "valign": "vcenter", "text_wrap": True, "border": 1},
-    "cell": {"border": 1},
-    "centred": {"border": 1, "align": "center", "valign": "vcenter"},
-    "bold": {"border": 1, "bold": True},
-    "count": {"border": 1, "num_format": COUNT_FORMAT},
-    "count_bold": {"border": 1, "bold": True, "num_format": COUNT_FORMAT},
-    "count_column": {"num_format": COUNT_FORMAT},
-    "percent_column": {"num_format": PERCENT_FORMAT},
-    "sign": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True},
-    "sign_note": {"italic": True, "align": "center", "valign": "vcenter", "text_wrap": True},
-}
-
-
-def _rate(value):
-    return None if value is None else float(value)
-
-
-def _prepare(sheet, *, header_rows: tuple[int, int], freeze: tuple[int, int]) -> None:
-    """Page set-up of every sheet: A4 landscape, fit to width, header rows on every page.
-    Rows and columns are counted from 0, as XlsxWriter does."""
-    sheet.freeze_panes(*freeze)
-    sheet.repeat_rows(*header_rows)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-
-
-def _title_rows(sheet, styles, lines: list[str], width: int) -> None:
-    for row, line in enumerate(lines):
-        sheet.merge_range(row, 0, row, width - 1, line,
-                          styles["title"] if row == 0 else styles["subtitle"])
 
 
 def _signature(sheet, summary: Summary, styles, width: int, row: int) -> None:
@@ -138,15 +90,15 @@ def _signature(sheet, summary: Summary, styles, width: int, row: int) -> None:
         sheet.merge_range(row + offset, width - 5, row + offset, width - 1, right, style)
 
 
-def _form_sheet(workbook, styles, summary: Summary) -> None:
-    sheet = workbook.add_worksheet(_("Biểu II.06a"))
+def _form_sheet(workbook: Workbook, summary: Summary) -> None:
+    styles = workbook.styles
+    sheet = workbook.sheet(_("Biểu II.06a"), header_rows=(5, 7), freeze=(8, 2))
     width = 2 + len(COLUMNS)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 34)
     sheet.set_column(2, width - 1, 11)
-    _prepare(sheet, header_rows=(5, 7), freeze=(8, 2))
     period = summary.period
-    _title_rows(sheet, styles, [
+    workbook.title_rows(sheet, [
         _("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"),
         _("Biểu II.06a/VPCP/KSTT"),
         _("Đơn vị báo cáo: %(unit)s – Đơn vị nhận báo cáo: %(receiver)s") % {
@@ -183,47 +135,29 @@ def _form_sheet(workbook, styles, summary: Summary) -> None:
     _signature(sheet, summary, styles, width, row=row + 1)
 
 
-def _data_sheet(workbook, styles, *, name: str, title: str, headings: list[str],
-                widths: list[int], formats: list[str | None], freeze_column: int,
-                heading_height: int, rows: Iterable[list]) -> None:
-    """A title, a blank row, a row of headings (row 3, repeated on every printed page, with an
-    autofilter) and one row per unit; each column's number format is set once."""
-    sheet = workbook.add_worksheet(name)
-    width = len(headings)
-    for column, (column_width, style) in enumerate(zip(widths, formats, strict=True)):
-        sheet.set_column(column, column, column_width, styles[style] if style else None)
-    _prepare(sheet, header_rows=(2, 2), freeze=(3, freeze_column))
-    _title_rows(sheet, styles, [title], width)
-    sheet.set_row(2, heading_height)  # the long headings wrap
-    sheet.write_row(2, 0, headings, styles["head"])
-    last = 2
-    for last, values in enumerate(rows, start=3):
-        sheet.write_row(last, 0, values)
-    sheet.autofilter(2, 0, max(last, 3), width - 1)
-
-
 def unit_sheet_rows(summary: Summary) -> Iterator[list]:
     """The data rows of ``Theo đơn vị``: code, name, level, parent, the 12 counts, the rates."""
     level_names = {level.value: str(level.label) for level in Level}  # once, not per row
+    rates = [(kpi.key, kpi.writer(WORKBOOK)) for kpi in RANKING_RATES]
     for row in summary.rows:
         unit = row.unit
         yield ([unit.code, unit.name, level_names[unit.level],
                 unit.parent.name if unit.parent else ""]
                + [row.totals[c.field] for c in COLUMNS]
-               + [_rate(row.values[key]) for key in RATE_KEYS])
+               + [write(row.values[key]) for key, write in rates])
 
 
 def ranking_sheet_rows(summary: Summary) -> Iterator[list]:
     """The data rows of ``Xếp hạng``, as the ranking page shows them: rank/size, change on the
-    previous period, code, name, received, resolved, the rates."""
+    previous period, code, name, the ranking's KPIs (received, resolved, the rates)."""
     ranking = summary.ranking
     size = ranking.size
+    kpis = [(kpi.key, kpi.writer(WORKBOOK)) for kpi in RANKING_KPIS]
     for row in ranking.rows:
         change = row.rank_change
         arrow = "–" if not change else (f"↑ {change}" if change > 0 else f"↓ {-change}")
-        yield ([f"{row.rank}/{size}" if row.rank else "–", arrow, row.unit.code, row.unit.name,
-                row.values["received"], row.values["resolved"]]
-               + [_rate(row.values[key]) for key in RATE_KEYS])
+        yield ([f"{row.rank}/{size}" if row.rank else "–", arrow, row.unit.code, row.unit.name]
+               + [write(row.values[key]) for key, write in kpis])
 
 
 def _rows_scope_label(summary: Summary) -> str:
@@ -231,10 +165,14 @@ def _rows_scope_label(summary: Summary) -> str:
     return _("phạm vi số liệu: %(scope)s") % {"scope": scope_title(summary.rows_scope, level)}
 
 
-def _units_sheet(workbook, styles, summary: Summary) -> None:
-    rates = [KPIS[key] for key in RATE_KEYS]
-    _data_sheet(
-        workbook, styles, name=_("Theo đơn vị"),
+def _kpi_format(kpi) -> str:
+    return "percent_column" if kpi.is_rate else "count_column"
+
+
+def _units_sheet(summary: Summary) -> Table:
+    rates = RANKING_RATES
+    return Table(
+        name=_("Theo đơn vị"),
         title=_("Số liệu theo đơn vị – %(unit)s – %(period)s – %(scope)s") % {
             "unit": summary.root.name, "period": summary.period.label,
             "scope": _rows_scope_label(summary)},
@@ -246,19 +184,17 @@ def _units_sheet(workbook, styles, summary: Summary) -> None:
         freeze_column=2, heading_height=80, rows=unit_sheet_rows(summary))
 
 
-def _ranking_sheet(workbook, styles, summary: Summary) -> None:
+def _ranking_sheet(summary: Summary) -> Table:
     ranking = summary.ranking
-    rates = [KPIS[key] for key in RATE_KEYS]
-    _data_sheet(
-        workbook, styles, name=_("Xếp hạng"),
+    return Table(
+        name=_("Xếp hạng"),
         title=_("Xếp hạng theo %(kpi)s – %(unit)s – %(period)s – %(scope)s") % {
             "kpi": ranking.kpi.label, "unit": summary.root.name,
             "period": summary.period.label, "scope": _rows_scope_label(summary)},
-        headings=[_("Hạng"), _("So với kỳ trước"), _("Mã"), _("Đơn vị"),
-                  str(KPIS["received"].label), str(KPIS["resolved"].label)]
-        + [str(kpi.label) for kpi in rates],
-        widths=[9, 10, 9, 30, 12, 12] + [12] * len(rates),
-        formats=[None] * 4 + ["count_column"] * 2 + ["percent_column"] * len(rates),
+        headings=[_("Hạng"), _("So với kỳ trước"), _("Mã"), _("Đơn vị")]
+        + [str(kpi.label) for kpi in RANKING_KPIS],
+        widths=[9, 10, 9, 30] + [12] * len(RANKING_KPIS),
+        formats=[None] * 4 + [_kpi_format(kpi) for kpi in RANKING_KPIS],
         freeze_column=4, heading_height=45, rows=ranking_sheet_rows(summary))
 
 
@@ -274,21 +210,16 @@ def write_workbook(summary: Summary, stream) -> None:
 
 
 def _write_workbook(summary: Summary, stream) -> None:
-    # Text is text: a unit name never becomes a formula or a link.
-    workbook = xlsxwriter.Workbook(stream, {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False})
-    styles = {name: workbook.add_format({**_BASE, **style}) for name, style in _STYLES.items()}
-    workbook.set_properties({
+    workbook = Workbook(stream, {
         "title": _("Tình hình, kết quả giải quyết TTHC – %(unit)s – %(period)s") % {
             "unit": summary.root.name, "period": summary.period.label},
         "subject": _("Biểu II.06a/VPCP/KSTT"),
         "author": "Báo cáo CCHC",
         "created": datetime.datetime.now(),
     })
-    _form_sheet(workbook, styles, summary)
-    _units_sheet(workbook, styles, summary)
-    _ranking_sheet(workbook, styles, summary)
+    _form_sheet(workbook, summary)
+    workbook.table(_units_sheet(summary))
+    workbook.table(_ranking_sheet(summary))
     workbook.close()
 
 
@@ -301,72 +232,16 @@ def csv_rows(rows: Iterable[selectors.UnitRow], period, scope: str = OWN) -> Ite
     row's figures cover (``own``, or ``subtree`` for a unit with units below it when the rows
     were read in that scope)."""
     yield list(CSV_COLUMNS)
+    rates = [(kpi.key, kpi.writer(SUMMARY_CSV)) for kpi in CSV_RATES]
     for row in rows:
         unit = row.unit
         yield [unit.code, unit.name, LEVEL_NAMES[unit.level],
                unit.parent.code if unit.parent else "", period.code,
                *(row.totals[c.field] for c in COLUMNS),
-               *("" if row.values[key] is None else f"{round_half_up(row.values[key], 4):f}"
-                 for key in ("on_time_rate", "early_rate", "online_rate")),
+               *(write(row.values[key]) for key, write in rates),
                row_scope(scope, unit.level)]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_text(rows: Iterable[list]) -> Iterator[str]:
-    """Rows as CSV text in UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly;
-    yielded line by line, for streaming responses and files alike. Every CSV of the app (the
-    summary, the PAR results, the public ones) is written here: a text cell that a spreadsheet
-    would run as a formula is escaped (``spreadsheet_text``)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([spreadsheet_text(value) for value in row])
 
 
 def iter_csv(rows, period, scope: str = OWN) -> Iterator[str]:
     """The per-unit CSV of ``rows`` (read in ``scope``)."""
     return csv_text(csv_rows(rows, period, scope))
-
-
-# --- streaming ------------------------------------------------------------------------------
-
-
-class _QueueWriter:
-    """A write-only file whose writes are handed over to the response as they happen."""
-
-    def __init__(self, chunks: queue.Queue):
-        self.chunks = chunks
-
-    def write(self, data) -> int:
-        if data:
-            self.chunks.put(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def stream(write: Callable[[object], None]) -> Iterator[bytes]:
-    """Run ``write(file)`` in a thread and yield what it writes as it writes it, so a download
-    starts before the file is complete. ``write`` must not touch the database."""
-    chunks: queue.Queue = queue.Queue(maxsize=64)
-    failure: list[BaseException] = []
-    done = object()
-
-    def run():
-        try:
-            write(_QueueWriter(chunks))
-        except BaseException as exc:  # reported to the response below
-            failure.append(exc)
-        finally:
-            chunks.put(done)
-
-    threading.Thread(target=run, daemon=True).start()
-    while (chunk := chunks.get()) is not done:
-        yield chunk
-    if failure:
-        raise failure[0]

@@ -37,7 +37,7 @@ from cchc.dossiers.selectors import (
     totals_series,
 )
 from cchc.periods.models import PeriodKind, ReportingPeriod
-from cchc.ranking import unranked_last
+from cchc.ranking import ranked_count, unranked_last
 from cchc.units.models import REFORM_DATE, AdministrativeUnit, Level, Succession, UnitList
 from reports.kpis import KPIS, RECEIVED_IN_PERIOD, kpi_values
 
@@ -118,6 +118,19 @@ def basis(unit: AdministrativeUnit, period: ReportingPeriod,
 def predecessor_links(unit: AdministrativeUnit) -> list:
     return list(unit.predecessor_links.select_related("predecessor").order_by(
         "predecessor__code"))
+
+
+def unit_totals(unit: AdministrativeUnit, period: ReportingPeriod, scope: str = OWN,
+                links: list | None = None) -> tuple[dict | None, Basis]:
+    """The unit's totals for ``period`` in ``scope`` as its dashboard counts them: whose
+    reports count is ``basis`` (across the reform), summed by ``totals_series``; ``None``
+    without any counted report. Also the basis, which names the units summed."""
+    if links is None:
+        links = predecessor_links(unit) if unit.unit_list == UnitList.FROM_2025 else []
+    found = basis(unit, period, links)
+    totals = totals_series(found.unit_ids, [period], scope=scope).get((period.code, None)) \
+        if found.unit_ids else None
+    return totals, found
 
 
 # --- the unit dashboard -----------------------------------------------------------------------
@@ -217,8 +230,7 @@ def scope_figures(unit: AdministrativeUnit, period: ReportingPeriod, links=None
     scopes = (SUBTREE, OWN) if has_units_below(unit.level) else (OWN,)
     result = []
     for scope in scopes:
-        totals = totals_series(ids, [period], scope=scope).get((period.code, None), EMPTY) \
-            if ids else EMPTY
+        totals = unit_totals(unit, period, scope, links)[0] or EMPTY
         result.append(ScopeFigures(scope, scope_label(scope, unit.level), totals,
                                    kpi_values(totals), counted_reports(ids, period, scope=scope),
                                    completeness_counts(unit, period, scope=scope)[1],
@@ -344,7 +356,7 @@ class Ranking:
     @cached_property
     def size(self) -> int:
         """How many units were ranked (those with a value): the "13" of "3/13"."""
-        return sum(1 for row in self.rows if row.rank is not None)
+        return ranked_count(self.rows)
 
 
 def children_level(root: AdministrativeUnit) -> int:

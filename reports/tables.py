@@ -12,10 +12,9 @@ from django_tables2.utils import OrderBy, signature
 
 from cchc.dossiers.scopes import OWN, has_units_below
 from cchc.units.selectors import name_matcher
-from reports.kpis import KPIS
+from reports.kpis import KPIS, RANKING_KPIS
 
-KPI_COLUMNS = ("received", "resolved", "on_time_rate", "early_rate", "late_rate", "online_rate",
-               "postal_rate", "overdue_pending_rate")
+KPI_COLUMNS = tuple(kpi.key for kpi in RANKING_KPIS)
 
 
 #: The columns a ranking can be sorted by (``?sort=`` with an optional ``-``).

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from cchc.accounts.access import get_unit_for_user, profile_of, sees_every_unit
 from cchc.accounts.models import Role
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.scopes import chosen_scope, scope_label
+from cchc.exports import csv_response, xlsx_response
 from cchc.periods.codes import InvalidPeriodCode, PeriodSpec
 from cchc.periods.models import ReportingPeriod
 from cchc.publication.selectors import office_panel
@@ -220,11 +220,8 @@ def national_csv(request: HttpRequest, unit_list: str, period: str):
     if filters.query:
         units = units.search(filters.query) | units.filter(code=filters.query)
     rows = selectors.unit_rows(units, period, filters.scope)
-    response = StreamingHttpResponse(exports.iter_csv(rows, period, filters.scope),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"toan-quoc-{unit_list}-{filters.chosen_level}-{period.code}.csv")
-    return response
+    return csv_response(exports.csv_rows(rows, period, filters.scope),
+                        f"toan-quoc-{unit_list}-{filters.chosen_level}-{period.code}.csv")
 
 
 def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
@@ -241,21 +238,12 @@ def summary_xlsx(request: HttpRequest, unit_list: str, code: str, period: str):
         return redirect("jobs:detail", job.pk)
     summary = exports.summary_for(root, period, filters.qs, kpi_key=filters.kpi_key,
                                   scope=filters.asked_scope)
-    response = StreamingHttpResponse(
-        exports.stream(lambda file: exports.write_workbook(summary, file)), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return xlsx_response(lambda file: exports.write_workbook(summary, file), name)
 
 
 def summary_csv(request: HttpRequest, unit_list: str, code: str, period: str):
     """The per-unit sheet as CSV, for the units the ranking page shows (its filters kept)."""
     root, period, _previous, filters = _ranking_for(request, unit_list, code, period)
     rows = selectors.unit_rows(filters.qs, period, filters.scope)
-    response = StreamingHttpResponse(exports.iter_csv(rows, period, filters.scope),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"theo-don-vi-{root.code}-{period.code}.csv")
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return csv_response(exports.csv_rows(rows, period, filters.scope),
+                        f"theo-don-vi-{root.code}-{period.code}.csv")

@@ -1,5 +1,6 @@
-"""The API's response bodies. Each view builds plain data (``cchc.api.data``) and renders it
-through one of these, so what is sent is exactly what the OpenAPI description says.
+"""The API's response bodies: the serializers, and (below them) the plain data each is given,
+built from what ``cchc.api.data`` and the selectors read; so what is sent is exactly what the
+OpenAPI description says.
 
 Numbers: the 12 counts of form II.06a are integers. A KPI's ``value`` is a decimal string: a
 count as it is ("90"), a rate as the ratio rounded half up to 6 decimals ("0.944444"); its
@@ -9,13 +10,19 @@ both are ``null`` when the rate's denominator is 0. PAR points and index: decima
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cchc.dossiers.columns import COLUMN_BY_FIELD, FIELD_NAMES
-from cchc.periods.models import PeriodKind
-from cchc.units.models import Kind, Succession, UnitList
-from reports.kpis import KPIS
+from cchc.dossiers.columns import COLUMN_BY_FIELD, COLUMNS, FIELD_NAMES
+from cchc.dossiers.scopes import OWN, scope_label
+from cchc.formatting import API_PERCENT, API_VALUE, round_half_up
+from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.scores.models import AssessmentStatus
+from cchc.units.models import AdministrativeUnit, Kind, Succession, UnitList
+from cchc.units.selectors import unit_predecessors, unit_successors
+from reports.kpis import KPIS, Kpi, kpi_values
 
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 KPI_KEYS = list(KPIS)  # named KpiKeyEnum in the schema (SPECTACULAR_SETTINGS)
@@ -253,3 +260,151 @@ ParPageSerializer = page_of(
     "ParPageSerializer", ParResultSerializer,
     unit=UnitRefSerializer(), year=serializers.IntegerField(), source=source_field(),
     scheme=SchemeSerializer(allow_null=True))
+
+
+# --- shapes: what each serializer above is given ----------------------------------------------
+#
+# Plain data built from the selectors' objects (units, periods, a publication's frozen
+# entries, rankings, PAR results), one function per serializer.
+
+
+def unit_ref(unit: AdministrativeUnit) -> dict:
+    return {"unit_list": unit.unit_list, "code": unit.code, "name": unit.name,
+            "level": unit.level, "parent_code": unit.parent.code if unit.parent_id else None}
+
+
+def entry_ref(unit_list: str, entry: dict) -> dict:
+    """A unit as a publication froze it."""
+    return {"unit_list": unit_list, "code": entry["code"], "name": entry["name"],
+            "level": entry["level"], "parent_code": entry["parent_code"]}
+
+
+def unit_item(unit: AdministrativeUnit) -> dict:
+    return {**unit_ref(unit), "short_name": unit.short_name, "kind": unit.kind,
+            "kind_label": unit.get_kind_display(), "level_label": unit.get_level_display(),
+            "province_code": unit.province.code if unit.province_id else None,
+            "valid_from": unit.valid_from, "valid_to": unit.valid_to}
+
+
+def _succession(link, unit: AdministrativeUnit) -> dict:
+    return {"unit": unit_ref(unit), "kind": link.kind, "kind_label": link.get_kind_display(),
+            "effective_date": link.effective_date, "is_principal": link.is_principal}
+
+
+def unit_detail(unit: AdministrativeUnit) -> dict:
+    return {
+        **unit_item(unit),
+        "parent": unit_ref(unit.parent) if unit.parent_id else None,
+        "province": unit_ref(unit.province) if unit.province_id else None,
+        "children_count": unit.children.count(),
+        "predecessors": [_succession(link, link.predecessor)
+                         for link in unit_predecessors(unit)],
+        "successors": [_succession(link, link.successor) for link in unit_successors(unit)],
+    }
+
+
+def period_ref(period: ReportingPeriod) -> dict:
+    return {"code": period.code, "label": str(period.label), "kind": period.kind,
+            "start": period.start, "end": period.end}
+
+
+def period_item(period: ReportingPeriod) -> dict:
+    return {**period_ref(period), "kind_label": period.get_kind_display(),
+            "year": period.year, "number": period.number, "cutoff_start": period.cutoff_start,
+            "cutoff_end": period.cutoff_end, "deadline": period.deadline,
+            "is_locked": period.is_locked, "quarters": quarter_codes(period)}
+
+
+def quarter_codes(period: ReportingPeriod) -> list[str]:
+    if period.kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
+        return []
+    return [spec.code for spec in period.spec.quarters()]
+
+
+def kpi_definition(kpi: Kpi) -> dict:
+    return {"key": kpi.key, "label": str(kpi.label), "formula": str(kpi.formula),
+            "kind": "rate" if kpi.is_rate else "count", "higher_is_better": kpi.higher_is_better}
+
+
+def kpi_numbers(kpi: Kpi, value: Decimal | int | None) -> dict:
+    """A KPI's value as text: a count as it is, a rate rounded half up to 6 decimals and in %
+    to 2 (``cchc.formatting.API_VALUE``, ``API_PERCENT``)."""
+    return {"value": API_VALUE.write(value, kpi.is_rate),
+            "percent": API_PERCENT.write(value, kpi.is_rate)}
+
+
+def compact_row(ref: dict, totals: dict | None) -> dict:
+    """A unit's figures in a list: counts by field name, every KPI by key."""
+    values = kpi_values(totals) if totals is not None else dict.fromkeys(KPIS)
+    return {"unit": ref, "has_figures": totals is not None,
+            "counts": dict(totals) if totals is not None else None,
+            "kpis": {key: kpi_numbers(kpi, values[key]) for key, kpi in KPIS.items()}}
+
+
+def figures_body(unit, period, figures, scope: str = OWN) -> dict:
+    totals = figures.totals or dict.fromkeys(FIELD_NAMES, 0)
+    values = kpi_values(totals)
+    return {
+        "unit": unit_ref(unit), "period": period_ref(period), "source": figures.source,
+        "scope": scope, "scope_label": scope_label(scope, unit.level),
+        "published_at": figures.published_at, "has_figures": figures.totals is not None,
+        "derived_from_quarters": bool(quarter_codes(period)),
+        "quarters": quarter_codes(period),
+        "reconstructed_from": figures.reconstructed_from or [],
+        "divided_predecessors": figures.divided or [],
+        "counts": [{"column": c.number, "field": c.field, "label": str(c.label),
+                    "group": str(c.group), "value": totals[c.field]} for c in COLUMNS],
+        "kpis": [{**kpi_definition(kpi), **kpi_numbers(kpi, values[key])}
+                 for key, kpi in KPIS.items()],
+    }
+
+
+def rank_row(ref: dict, has_figures: bool, rank, rank_of: int, previous_rank, kpi: Kpi,
+             value) -> dict:
+    return {"unit": ref, "has_figures": has_figures, "rank": rank, "rank_of": rank_of,
+            "previous_rank": previous_rank,
+            "rank_change": previous_rank - rank if rank and previous_rank else None,
+            **kpi_numbers(kpi, value)}
+
+
+def scheme_body(scheme) -> dict | None:
+    if scheme is None:
+        return None
+    return {"name": scheme.name, "year": scheme.year, "level": scheme.level,
+            "decision": scheme.decision}
+
+
+def _decimal(value, places: int | None = None) -> str | None:
+    """Decimal text: as stored (``places`` None) or rounded half up to ``places``."""
+    if value is None:
+        return None
+    if places is not None:
+        return f"{round_half_up(value, places):f}"
+    return f"{Decimal(value).normalize():f}"
+
+
+def par_body(result) -> dict:
+    """One PAR result as ``cchc.scores.selectors`` computes it (the results pages)."""
+    assessment = result.assessment
+    return {
+        "unit": unit_ref(result.unit), "scheme": scheme_body(assessment.scheme),
+        "status": assessment.status, "status_label": assessment.get_status_display(),
+        "is_published": result.is_published, "points": _decimal(result.points),
+        "max_points": _decimal(result.max_points),
+        "index_percent": _decimal(result.index_percent, 2),
+        "rank": result.rank, "rank_of": result.rank_of, "band": result.band,
+    }
+
+
+def published_par_body(ref: dict, group, row) -> dict:
+    """A published result as ``published_par_results`` gives it: only what was stored when it
+    was published (points, maximum, rank, set size, band)."""
+    return {
+        "unit": ref,
+        "scheme": {"name": group.scheme_name, "year": group.year, "level": group.scheme_level,
+                   "decision": group.scheme_decision},
+        "status": AssessmentStatus.PUBLISHED, "status_label": AssessmentStatus.PUBLISHED.label,
+        "is_published": True, "points": _decimal(row.points),
+        "max_points": _decimal(row.max_points), "index_percent": _decimal(row.index_percent, 2),
+        "rank": row.rank, "rank_of": row.rank_of, "band": row.band,
+    }

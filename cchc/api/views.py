@@ -7,6 +7,8 @@ the browser's session; scoping as on the web (``cchc.api.data``). docs/api.md de
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.renderers import (
@@ -25,12 +27,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cchc.api import data
+from cchc.api import data, params
 from cchc.api import serializers as out
+from cchc.api.errors import BadParameter
 from cchc.api.pagination import PARAMETERS as PAGE_PARAMETERS
 from cchc.api.pagination import Pagination
 from cchc.dossiers.scopes import SCOPES
 from cchc.periods.models import PeriodKind, ReportingPeriod
+from cchc.publication import selectors as public
+from cchc.ranking import ranked_count
 from cchc.units.models import AdministrativeUnit, Level, UnitList
 from cchc.units.selectors import unit_search
 from reports import selectors
@@ -47,7 +52,7 @@ UNIT_PATH = [
 PERIOD_PATH = P("period", str, P.PATH, pattern=r"^\d{4}(-(Q[1-4]|H1|9M|M(0[1-9]|1[0-2])))?$",
                 description="Kỳ báo cáo: 2024-Q4 (quý), 2024-H1, 2024-9M, 2024 (năm), "
                             "2024-M03 (tháng).")
-YEARS = {"type": "integer", "minimum": data.YEARS[0], "maximum": data.YEARS[1]}
+YEARS = {"type": "integer", "minimum": params.YEARS[0], "maximum": params.YEARS[1]}
 YEAR_PATH = P("year", YEARS, P.PATH,
               description="Năm đánh giá Chỉ số CCHC.")
 LEVEL_BELOW = P("level", int, enum=[Level.DISTRICT, Level.COMMUNE],
@@ -119,11 +124,11 @@ class Units(ReadOnlyView):
             *PAGE_PARAMETERS],
         responses={200: out.UnitPageSerializer, **ERRORS})
     def get(self, request):
-        unit_list = data.choice_param(request, "list", UnitList.values)
-        level = data.choice_param(request, "level", ["1", "2", "3"])
+        unit_list = params.choice_param(request, "list", UnitList.values)
+        level = params.choice_param(request, "level", ["1", "2", "3"])
         parent = request.query_params.get("parent")
-        query = data.text_param(request, "q")
-        as_of = data.date_param(request, "as_of")
+        query = params.text_param(request, "q")
+        as_of = params.date_param(request, "as_of")
         if query:
             units = unit_search(query, unit_list)
         else:
@@ -135,10 +140,10 @@ class Units(ReadOnlyView):
         if level:
             units = units.filter(level=int(level))
         if parent:
-            units = units.filter(parent__code=data.code_param(parent, "parent"))
+            units = units.filter(parent__code=params.code_param(parent, "parent"))
         if as_of:
             units = units.as_of(as_of)
-        return self.paginate(units, {}, out.UnitPageSerializer, each=data.unit_item)
+        return self.paginate(units, {}, out.UnitPageSerializer, each=out.unit_item)
 
 
 class UnitDetail(ReadOnlyView):
@@ -148,7 +153,7 @@ class UnitDetail(ReadOnlyView):
                    parameters=UNIT_PATH, responses={200: out.UnitDetailSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str):
         unit = data.unit_get(unit_list, code)
-        return Response(out.UnitDetailSerializer(data.unit_detail(unit)).data)
+        return Response(out.UnitDetailSerializer(out.unit_detail(unit)).data)
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -164,23 +169,23 @@ class PeriodList(ReadOnlyView):
         responses={200: out.PeriodPageSerializer, **ERRORS})
     def get(self, request):
         periods = ReportingPeriod.objects.order_by("-end", "kind", "code")
-        kind = data.choice_param(request, "kind", PeriodKind.values)
+        kind = params.choice_param(request, "kind", PeriodKind.values)
         if kind:
             periods = periods.filter(kind=kind)
         year = request.query_params.get("year")
         if year:
             if not (year.isascii() and year.isdigit()):
-                raise data.BadParameter("year", _("«year»: số nguyên, ví dụ 2024."),
-                                        [f"{data.YEARS[0]}–{data.YEARS[1]}"])
-            periods = periods.filter(year=data.year_param(int(year)))
-        return self.paginate(periods, {}, out.PeriodPageSerializer, each=data.period_item)
+                raise BadParameter("year", _("«year»: số nguyên, ví dụ 2024."),
+                                        [f"{params.YEARS[0]}–{params.YEARS[1]}"])
+            periods = periods.filter(year=params.year_param(int(year)))
+        return self.paginate(periods, {}, out.PeriodPageSerializer, each=out.period_item)
 
 
 class PeriodDetail(ReadOnlyView):
     @extend_schema(operation_id="periods_detail", summary="Một kỳ báo cáo",
                    parameters=[PERIOD_PATH], responses={200: out.PeriodSerializer, **ERRORS})
     def get(self, request, period: str):
-        return Response(out.PeriodSerializer(data.period_item(data.period_get(period))).data)
+        return Response(out.PeriodSerializer(out.period_item(params.period_get(period))).data)
 
 
 # --- figures and rankings --------------------------------------------------------------------
@@ -199,12 +204,37 @@ class Figures(ReadOnlyView):
         responses={200: out.FiguresSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
         unit, access = data.unit_for_data(request, unit_list, code)
-        period = data.period_get(period)
-        scope = data.scope_param(request, unit.level)
+        period = params.period_get(period)
+        scope = params.scope_param(request, unit.level)
         figures = data.live_figures(unit, period, scope) if access == data.LIVE else \
             data.published_figures(unit, period, scope)
         return Response(out.FiguresSerializer(
-            data.figures_body(unit, period, figures, scope)).data)
+            out.figures_body(unit, period, figures, scope)).data)
+
+
+class Asked(NamedTuple):
+    """What a request about the units below a unit names: the unit and how it may be read,
+    the period, the KPI (rankings), the level and the scope, and the page's shared fields."""
+
+    root: AdministrativeUnit
+    access: str
+    period: ReportingPeriod
+    kpi_key: str | None
+    level: int | None
+    scope: str
+    extra: dict
+
+
+def units_below_asked(request, unit_list: str, code: str, period: str, *,
+                      ranking: bool = False) -> Asked:
+    root, access = data.unit_for_data(request, unit_list, code)
+    period = params.period_get(period)
+    kpi_key = params.kpi_param(request) if ranking else None
+    level = params.level_param(request)
+    scope = params.scope_param(request, selectors.ranked_level(root, level))
+    extra = {"unit": out.unit_ref(root), "period": out.period_ref(period),
+             "source": access, "published_at": None, "level": level, "scope": scope}
+    return Asked(root, access, period, kpi_key, level, scope, extra)
 
 
 class Below(ReadOnlyView):
@@ -215,26 +245,22 @@ class Below(ReadOnlyView):
         parameters=[*UNIT_PATH, PERIOD_PATH, LEVEL_BELOW, SCOPE, *PAGE_PARAMETERS],
         responses={200: out.BelowPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
-        root, access = data.unit_for_data(request, unit_list, code)
-        period = data.period_get(period)
-        level = data.level_param(request)
-        scope = data.scope_param(request, selectors.ranked_level(root, level))
-        extra = {"unit": data.unit_ref(root), "period": data.period_ref(period),
-                 "source": access, "published_at": None, "level": level, "scope": scope}
+        root, access, period, _kpi, level, scope, extra = units_below_asked(
+            request, unit_list, code, period)
         if access == data.LIVE:
             units = selectors.ranking_units(root, period, level=level)
 
             def rows_of(page):
-                return [data.compact_row(data.unit_ref(row.unit),
+                return [out.compact_row(out.unit_ref(row.unit),
                                          row.totals if row.has_figures else None)
                         for row in selectors.unit_rows(page, period, scope)]
             return self.paginate(units, extra, out.BelowPageSerializer, page=rows_of)
         publication = data.publication_for(root, period)
         extra["published_at"] = publication.published_at
-        rows = sorted(data.published_below(publication, root, level, scope=scope),
+        rows = sorted(public.published_below(publication, root, level, scope=scope),
                       key=lambda r: r.code)
         return self.paginate(rows, extra, out.BelowPageSerializer, each=lambda row: (
-            data.compact_row(data.entry_ref(root.unit_list, vars(row)), row.totals)))
+            out.compact_row(out.entry_ref(root.unit_list, vars(row)), row.totals)))
 
 
 class Ranking(ReadOnlyView):
@@ -246,33 +272,28 @@ class Ranking(ReadOnlyView):
         parameters=[*UNIT_PATH, PERIOD_PATH, KPI, LEVEL_BELOW, SCOPE, *PAGE_PARAMETERS],
         responses={200: out.RankingPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, period: str):
-        root, access = data.unit_for_data(request, unit_list, code)
-        period = data.period_get(period)
-        kpi_key = data.kpi_param(request)
-        level = data.level_param(request)
-        scope = data.scope_param(request, selectors.ranked_level(root, level))
+        root, access, period, kpi_key, level, scope, extra = units_below_asked(
+            request, unit_list, code, period, ranking=True)
         kpi = KPIS[kpi_key]
-        extra = {"unit": data.unit_ref(root), "period": data.period_ref(period),
-                 "source": access, "published_at": None, "level": level, "scope": scope,
-                 "kpi": data.kpi_definition(kpi)}
+        extra["kpi"] = out.kpi_definition(kpi)
         if access == data.LIVE:
             result = selectors.ranking(selectors.ranking_units(root, period, level=level),
                                        period, kpi_key, scope=scope)
             extra.update(rank_of=result.size,
                          previous_period=result.previous.code if result.previous else None)
             return self.paginate(result.rows, extra, out.RankingPageSerializer,
-                                 each=lambda row: data.rank_row(
-                                     data.unit_ref(row.unit), row.has_figures,
+                                 each=lambda row: out.rank_row(
+                                     out.unit_ref(row.unit), row.has_figures,
                                      row.rank, result.size, row.previous_rank, kpi,
                                      row.values[kpi_key]))
         publication = data.publication_for(root, period)
         rows, previous, previous_ranks = data.published_ranking(publication, root, level,
                                                                 kpi_key, scope)
-        size = data.rank_size(row.rank for row in rows)
+        size = ranked_count(rows)
         extra.update(published_at=publication.published_at, rank_of=size,
                      previous_period=previous.period.code if previous else None)
         return self.paginate(rows, extra, out.RankingPageSerializer, each=lambda row: (
-            data.rank_row(data.entry_ref(root.unit_list, vars(row)), row.has_figures, row.rank,
+            out.rank_row(out.entry_ref(root.unit_list, vars(row)), row.has_figures, row.rank,
                           size, previous_ranks.get(row.code), kpi, row.values[kpi_key])))
 
 
@@ -291,7 +312,7 @@ class ParResult(ReadOnlyView):
                    responses={200: out.ParResultSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, year: int):
         unit, access = data.unit_for_data(request, unit_list, code)
-        body = data.par_own(unit, data.year_param(year), access)
+        body = data.par_own(unit, params.year_param(year), access)
         return Response(out.ParResultSerializer(body).data)
 
 
@@ -304,8 +325,8 @@ class ParBelow(ReadOnlyView):
                    responses={200: out.ParPageSerializer, **ERRORS})
     def get(self, request, unit_list: str, code: str, year: int):
         unit, access = data.unit_for_data(request, unit_list, code)
-        scheme, results = data.par_below(unit, data.year_param(year), access)
-        extra = {"unit": data.unit_ref(unit), "year": year, "source": access, "scheme": scheme}
+        scheme, results = data.par_below(unit, params.year_param(year), access)
+        extra = {"unit": out.unit_ref(unit), "year": year, "source": access, "scheme": scheme}
         return self.paginate(results, extra, out.ParPageSerializer, each=lambda body: body)
 
 

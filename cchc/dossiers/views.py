@@ -39,6 +39,7 @@ from cchc.dossiers.forms import (
     posted_version,
 )
 from cchc.dossiers.models import ProcedureField, ReportStatus
+from cchc.exports import XLSX
 from cchc.jobs.models import JobStatus
 from cchc.jobs.services import follow_up, job_start
 from cchc.jobs.views import job_context
@@ -511,9 +512,6 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
     for report in job.result["reports"]:  # what each sheet did: the same sentences as the preview
         messages.info(request, _("%(unit)s, %(period)s: %(outcome)s") % report)
     return redirect("dossiers:inbox")
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def reviewing_office(approver: AdministrativeUnit) -> str:

@@ -1,30 +1,31 @@
 """The public page's tables and CSV files, from the same published rows, so that the numbers of
 the page and of the file are the same numbers.
 
-CSV files are written like the internal ones (``reports.exports.csv_text``: UTF-8 with a
+CSV files are written like the internal ones (``cchc.exports.csv_text``: UTF-8 with a
 byte-order mark, so Excel shows Vietnamese correctly), in the internal column order, with a
 header naming every column in Vietnamese. Rates are percentages rounded half up to two decimals
-("94.44"), exactly what the page shows ("94,44 %"); empty when a rate has no denominator.
+("94.44", ``cchc.formatting.PUBLIC_CSV``), exactly what the page shows ("94,44 %"); empty when a
+rate has no denominator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.scopes import OWN, SUBTREE, row_scope, scope_label
-from cchc.formatting import csv_decimal, percent_of
+from cchc.formatting import PUBLIC_CSV, csv_decimal
 from cchc.publication.models import RankingPublication
 from cchc.publication.selectors import PublishedParGroup, PublishedRow, published_sections
+from cchc.ranking import ranked_count
 from cchc.units.models import Level
-from reports.kpis import KPIS
+from reports.kpis import KPIS, PUBLIC, kpis_in
 
 #: Every rate, in the order of ``reports.kpis`` (the counts are the form's own columns).
-RATES = tuple(kpi for kpi in KPIS.values() if kpi.is_rate)
+RATES = kpis_in(PUBLIC)
 
 
 @dataclass
@@ -56,18 +57,13 @@ class Section:
     @property
     def size(self) -> int:
         """How many units were ranked (those with a value of the KPI)."""
-        return sum(1 for row in self.rows if row.rank is not None)
+        return ranked_count(self.rows)
 
 
 def page_sections(publication: RankingPublication, kpi_key: str,
                   scope: str = SUBTREE) -> list[Section]:
     return [Section(level, rows, scope)
             for level, rows in published_sections(publication, kpi_key, scope)]
-
-
-def percent(value: Decimal | None) -> str:
-    """A ratio as the CSV writes it: 0.94444… → "94.44" (half up, as the page rounds)."""
-    return "" if value is None else str(percent_of(value))
 
 
 def ranking_rows(publication: RankingPublication, kpi_key: str,
@@ -85,6 +81,7 @@ def ranking_rows(publication: RankingPublication, kpi_key: str,
                  *(_("%(rate)s (%%)") % {"rate": rate.label} for rate in RATES),
                  _("Phạm vi số liệu (subtree: toàn địa bàn; own: riêng cấp)")]]
         period = publication.period.code
+        rates = [(rate.key, rate.writer(PUBLIC_CSV)) for rate in RATES]
         for section in page_sections(publication, kpi_key, scope):
             level = str(section.label)
             for row in section.rows:
@@ -94,7 +91,7 @@ def ranking_rows(publication: RankingPublication, kpi_key: str,
                     row.rank if ranked else "", section.size if ranked else "",
                     *((row.totals[column.field] for column in COLUMNS) if row.has_figures
                       else ("" for _column in COLUMNS)),
-                    *(percent(row.values[rate.key]) for rate in RATES),
+                    *(write(row.values[key]) for key, write in rates),
                     section.row_scope,
                 ])
     return rows

@@ -10,23 +10,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from cchc.dossiers.columns import COLUMNS
 from cchc.dossiers.scopes import SCOPES, chosen_scope, scope_label
+from cchc.exports import csv_response
 from cchc.periods.models import ReportingPeriod
 from cchc.publication import exports, selectors
 from cchc.units.models import Level
-from reports.exports import csv_text
 from reports.kpis import KPIS, RANKABLE
-
-
-def _csv_response(rows, filename: str) -> HttpResponse:
-    response = HttpResponse("".join(csv_text(rows)),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @login_not_required
@@ -54,14 +46,19 @@ def _publication(unit_list: str, code: str, period: str):
     return found, selectors.publication_or_404(found, period)
 
 
+def _chosen(request) -> tuple[str, str]:
+    """The KPI (``?kpi=``) and scope (``?scope=``) a published quarter is shown by."""
+    return (selectors.ranking_kpi_key(request.GET.get("kpi")),
+            chosen_scope(request.GET.get("scope"), Level.PROVINCE))
+
+
 @login_not_required
 @require_safe
 def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """A published quarter: each level ranked by the chosen KPI, every rate with its
     formula, from the figures as published."""
     found, publication = _publication(unit_list, code, period)
-    kpi_key = selectors.ranking_kpi_key(request.GET.get("kpi"))
-    scope = chosen_scope(request.GET.get("scope"), Level.PROVINCE)
+    kpi_key, scope = _chosen(request)
     return render(request, "public/ranking.html", {
         "province": found, "publication": publication, "period": publication.period,
         "kpi": KPIS[kpi_key], "kpi_key": kpi_key, "scope": scope,
@@ -77,10 +74,9 @@ def ranking(request: HttpRequest, unit_list: str, code: str, period: str) -> Htt
 def ranking_csv(request: HttpRequest, unit_list: str, code: str, period: str) -> HttpResponse:
     """The published quarter as CSV: one row per unit, its 12 counts and every rate."""
     found, publication = _publication(unit_list, code, period)
-    kpi_key = selectors.ranking_kpi_key(request.GET.get("kpi"))
-    scope = chosen_scope(request.GET.get("scope"), Level.PROVINCE)
-    return _csv_response(exports.ranking_rows(publication, kpi_key, scope),
-                         f"xep-hang-{found.code}-{publication.period.code}.csv")
+    kpi_key, scope = _chosen(request)
+    return csv_response(exports.ranking_rows(publication, kpi_key, scope),
+                        f"xep-hang-{found.code}-{publication.period.code}.csv", streaming=False)
 
 
 def _par_groups(unit_list: str, code: str, year: int):
@@ -104,4 +100,5 @@ def par(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRespo
 @require_safe
 def par_csv(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpResponse:
     found, groups = _par_groups(unit_list, code, year)
-    return _csv_response(exports.par_rows(groups), f"chi-so-cchc-{found.code}-{year}.csv")
+    return csv_response(exports.par_rows(groups), f"chi-so-cchc-{found.code}-{year}.csv",
+                        streaming=False)

@@ -17,6 +17,7 @@ from cchc.ranking import PointsAndRank, competition_ranks, unranked_last
 from cchc.scores.models import AssessmentStatus, ParAssessment, ParBand, SchemeLevel
 from cchc.units.models import AdministrativeUnit, Level
 from reports.kpis import DEFAULT_KPI, KPIS, RANKABLE, kpi_values
+from reports.selectors import ranked_level
 
 
 def public_provinces():
@@ -144,6 +145,32 @@ def published_rows(publication: RankingPublication, level: int,
     return rows
 
 
+def published_below(publication: RankingPublication, root: AdministrativeUnit,
+                    level: int | None, kpi_key: str = DEFAULT_KPI, *, scope: str = OWN):
+    """The rows of ``publication`` that ``ranking_units(root, period, level)`` would choose:
+    ``root``'s children, or every unit of ``level`` below it, with their figures in
+    ``scope``; in code order."""
+    rows = published_rows(publication, ranked_level(root, level), kpi_key, scope)
+    if level is None or root.level != Level.PROVINCE:
+        rows = [row for row in rows if row.parent_code == root.code]
+    return rows
+
+
+def published_ranking(publication: RankingPublication, root: AdministrativeUnit,
+                      level: int | None, kpi_key: str, scope: str = OWN):
+    """The published ranking of a level below the province ``root`` (``published_rows``),
+    with each unit's rank in the previous quarter's publication, if there is one."""
+    rows = published_below(publication, root, level, kpi_key, scope=scope)
+    previous_spec = publication.period.spec.previous()
+    previous = RankingPublication.objects.filter(
+        province=publication.province, period__code=previous_spec.code).first()
+    previous_ranks = {}
+    if previous is not None:
+        previous_ranks = {row.code: row.rank for row in
+                          published_below(previous, root, level, kpi_key, scope=scope)}
+    return rows, previous, previous_ranks
+
+
 def published_levels(publication: RankingPublication) -> list[int]:
     """The levels below the province a publication ranks (districts and communes before the
     2025 reform, communes after)."""
@@ -254,3 +281,29 @@ def published_par_results(province: AdministrativeUnit,
     return sorted(groups.values(), key=lambda group: (
         -group.year, SCHEME_LEVEL_ORDER.get(group.scheme_level, 9), group.scheme_name,
         group.parent_code or ""))
+
+
+def province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
+    """The province a unit's figures are published by (a province publishes its own)."""
+    return unit.province if unit.province_id else unit
+
+
+def published_par_result(unit: AdministrativeUnit, year: int
+                         ) -> tuple[PublishedParGroup, PublishedParRow] | None:
+    """``unit``'s published PAR result of ``year`` (its group and its row), if its province
+    published one and its page is on."""
+    parent_code = unit.parent.code if unit.parent_id else None
+    for group in published_par_results(province_of(unit), year):
+        for row in group.rows:
+            if row.code == unit.code and group.parent_code == parent_code:
+                return group, row
+    return None
+
+
+def published_par_below(unit: AdministrativeUnit, year: int, level: str
+                        ) -> PublishedParGroup | None:
+    """The published PAR results of ``year`` of the units under ``unit`` scored at ``level``
+    (its children's scheme level), if any."""
+    groups = [group for group in published_par_results(province_of(unit), year)
+              if group.parent_code == unit.code and group.scheme_level == level]
+    return groups[0] if groups else None

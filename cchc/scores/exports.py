@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cchc.exports import Table, Workbook, csv_text
 from cchc.formatting import csv_decimal
 from cchc.scores.selectors import ParResult
-from reports.exports import csv_text
 
 CSV_COLUMNS = ("unit_code", "unit_name", "year", "points", "max_points", "index_percent", "rank",
                "rank_of", "band")
@@ -37,42 +36,27 @@ def write_workbook(results: list[ParResult], title: str, stream) -> None:
     the index, the rank and the band. Always in Vietnamese (forwarded and printed)."""
     with translation.override("vi"):
         areas = results[0].areas if results else []
-        workbook = xlsxwriter.Workbook(stream, {
-            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False})
-        head = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "pattern": 1,
-                                    "text_wrap": True, "valign": "vcenter", "border": 1})
-        points = workbook.add_format({"num_format": "0.00"})
-        percent = workbook.add_format({"num_format": "0.00"})
-        sheet = workbook.add_worksheet(_("Chỉ số CCHC"))
-        headings = [_("Mã"), _("Đơn vị")] + [f"{a.criterion.code}. {a.criterion.title} "
-                                              f"({a.criterion.max_points})" for a in areas]
-        headings += [_("Tổng điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Xếp hạng"),
-                     _("Xếp loại")]
-        sheet.set_column(0, 0, 9)
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(2, 3 + len(areas), 12, points)
-        sheet.set_column(4 + len(areas), 4 + len(areas), 11, percent)
-        sheet.set_column(5 + len(areas), 6 + len(areas), 12)
-        sheet.merge_range(0, 0, 0, len(headings) - 1, title,
-                          workbook.add_format({"bold": True, "font_size": 13}))
-        sheet.set_row(2, 60)
-        sheet.write_row(2, 0, headings, head)
-        sheet.freeze_panes(3, 2)
-        sheet.repeat_rows(2, 2)
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
-        row = 2
-        for row, result in enumerate(results, start=3):
-            by_code = {a.criterion.code: a.points for a in result.areas}
-            sheet.write_row(row, 0, [
-                result.unit.code, result.unit.name,
-                *(_number(by_code.get(a.criterion.code)) for a in areas),
-                _number(result.points), _number(result.max_points),
-                _number(result.index_percent), result.rank_display, result.band])
-        sheet.autofilter(2, 0, max(row, 3), len(headings) - 1)
+        workbook = Workbook(stream)
+        workbook.table(Table(
+            name=_("Chỉ số CCHC"), title=title,
+            headings=[_("Mã"), _("Đơn vị")]
+            + [f"{a.criterion.code}. {a.criterion.title} ({a.criterion.max_points})"
+               for a in areas]
+            + [_("Tổng điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Xếp hạng"), _("Xếp loại")],
+            widths=[9, 30] + [12] * (len(areas) + 2) + [11, 12, 12],
+            formats=[None, None] + ["points_column"] * (len(areas) + 3) + [None, None],
+            freeze_column=2, heading_height=60, title_style="title_left",
+            head_style="head_left", rows=_rows(results, areas)))
         workbook.close()
+
+
+def _rows(results: list[ParResult], areas) -> Iterator[list]:
+    for result in results:
+        by_code = {a.criterion.code: a.points for a in result.areas}
+        yield [result.unit.code, result.unit.name,
+               *(_number(by_code.get(a.criterion.code)) for a in areas),
+               _number(result.points), _number(result.max_points),
+               _number(result.index_percent), result.rank_display, result.band]
 
 
 def _number(value: Decimal | None) -> float | None:

@@ -6,20 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.access import can_view, get_unit_for_user
+from cchc.exports import csv_response, xlsx_response
 from cchc.ranking import paginate_table
 from cchc.scores import exports, selectors
 from cchc.scores.evidence import ACCEPTED
@@ -37,9 +31,6 @@ from cchc.scores.services import (
 )
 from cchc.scores.tables import ParRankingTable
 from cchc.sheets import upload_handle
-from reports.exports import stream
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _results_for(request, unit_list: str, code: str, year: int):
@@ -104,22 +95,15 @@ def result(request: HttpRequest, unit_list: str, code: str, year: int) -> HttpRe
 
 def ranking_csv(request: HttpRequest, unit_list: str, code: str, year: int):
     parent, _scheme, results = _results_for(request, unit_list, code, year)
-    response = StreamingHttpResponse(exports.iter_csv(results),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"chi-so-cchc-{parent.code}-{year}.csv")
-    return response
+    return csv_response(exports.csv_rows(results), f"chi-so-cchc-{parent.code}-{year}.csv")
 
 
 def ranking_xlsx(request: HttpRequest, unit_list: str, code: str, year: int):
     parent, scheme, results = _results_for(request, unit_list, code, year)
     title = _("Kết quả Chỉ số CCHC năm %(year)s – đơn vị thuộc %(unit)s") % {
         "year": year, "unit": parent.name}
-    response = StreamingHttpResponse(
-        stream(lambda file: exports.write_workbook(results, title, file)), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"chi-so-cchc-{parent.code}-{year}.xlsx")
-    return response
+    return xlsx_response(lambda file: exports.write_workbook(results, title, file),
+                         f"chi-so-cchc-{parent.code}-{year}.xlsx")
 
 
 def _assessment_for(request, unit_list: str, code: str, year: int):

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cchc import exports as writer
 from cchc.dossiers.columns import COLUMNS
 from cchc.units.models import AdministrativeUnit, Level, UnitList
 from reports import exports, selectors
@@ -252,7 +253,7 @@ def test_stream_hands_over_bytes_before_the_writer_has_finished():
         assert release.wait(5)  # blocks until the reader has the first part
         file.write(b" rest")
 
-    chunks = exports.stream(write)
+    chunks = writer.stream(write)
     assert next(chunks) == b"PK\x03\x04 first part"
     release.set()
     assert b"".join(chunks) == b" rest"
@@ -263,7 +264,7 @@ def test_a_failing_writer_fails_the_download_instead_of_truncating_it_silently()
         file.write(b"PK")
         raise RuntimeError("disk full")
 
-    chunks = exports.stream(write)
+    chunks = writer.stream(write)
     with pytest.raises(RuntimeError, match="disk full"):
         list(chunks)
 
