@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cchc.dossiers.columns import COLUMN_BY_FIELD, IDENTITIES, MAX_COUNT
+from cchc.exports import XLSX
 from cchc.formatting import format_count
 from cchc.widgets import PythonRendered
 
@@ -192,7 +193,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) đã điền theo biểu mẫu"),
         widget=forms.ClearableFileInput(attrs={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "accept": f".xlsx,{XLSX}",
             "class": "form-control"}),
         error_messages={"required": _("Hãy chọn tệp Excel để tải lên."),
                         "empty": _("Tệp rỗng: hãy chọn tệp đã điền số liệu.")},

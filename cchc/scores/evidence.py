@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cchc.exports import XLSX
+
 # extension -> (content type, accepted leading bytes)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Word/Excel
 ZIP = b"PK\x03\x04"  # Office Open XML (docx, xlsx)
@@ -19,7 +21,7 @@ KINDS = {
     "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    "xlsx": (XLSX, (ZIP,)),
     "doc": ("application/msword", (OLE2,)),
     "xls": ("application/vnd.ms-excel", (OLE2,)),
 }
