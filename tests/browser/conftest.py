@@ -1,5 +1,6 @@
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,17 @@ def real_units(transactional_db):
 def screenshot(page, name: str) -> None:
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def wait_until_true(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's ``wait_for_function`` evaluates a string predicate with ``eval`` in the page
+    when it has to poll, which the app's Content Security Policy (no 'unsafe-eval') refuses;
+    ``page.evaluate`` goes through the DevTools protocol and is not bound by the page's CSP.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.1)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cchc.accounts.models import Role
 from cchc.units.models import AdministrativeUnit
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until_true
 from tests.browser.test_unit_browsing import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,8 +63,8 @@ def test_province_ranks_sorts_drills_down_and_sees_the_chart(page, real_units):
     expect(page.locator("#chart-trend")).to_be_visible()
     # The canvas is in the page before chart.js has loaded: wait for both (a predicate that
     # throws is not retried).
-    page.wait_for_function("typeof Chart !== 'undefined' && "
-                           "Chart.getChart(document.getElementById('chart-trend')) !== undefined")
+    wait_until_true(page, "typeof Chart !== 'undefined' && "
+                    "Chart.getChart(document.getElementById('chart-trend')) !== undefined")
     expect(page.locator('[data-kpi="on_time_rate"]')).not_to_have_text("–")
     screenshot(page, "dashboard")
     assert serious_accessibility_violations(page) == []
